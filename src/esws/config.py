@@ -1,0 +1,79 @@
+"""Configuration read from the environment, in one place.
+
+Every setting an operator may change is an ``ESWS_*`` environment variable;
+this module turns them into typed values so settings.py stays declarative.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def data_dir() -> Path:
+    """Where the embedded database and the generated secret key live."""
+    path = Path(env("ESWS_DATA_DIR", "var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def secret_key() -> str:
+    """ESWS_SECRET_KEY, or a key generated once and kept in the data dir."""
+    key = env("ESWS_SECRET_KEY")
+    if key:
+        return key
+    path = data_dir() / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def database(url: str) -> dict[str, object]:
+    """Django DATABASES entry from a URL: sqlite:///path or postgresql://user@host:port/name."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        # sqlite:///relative/path or sqlite:////absolute/path, as in SQLAlchemy.
+        name = unquote(parts.path[1:])
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": name or str(data_dir() / "esws.sqlite3"),
+            "OPTIONS": {
+                # WAL lets the web processes read while a worker writes;
+                # IMMEDIATE takes the write lock up front so concurrent
+                # writers wait (busy_timeout) instead of failing mid-transaction.
+                "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+            },
+        }
+    if parts.scheme in {"postgres", "postgresql"}:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": env_int("ESWS_DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
+        }
+    raise ValueError(f"ESWS_DATABASE_URL: unsupported scheme {parts.scheme!r}")

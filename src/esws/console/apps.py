@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ConsoleConfig(AppConfig):
+    """The pages a sync token opens."""
+
+    name = "esws.console"
+    verbose_name = "Sync console"

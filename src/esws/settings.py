@@ -1,0 +1,141 @@
+"""Django settings for esws. Operators configure it through ESWS_* variables (see README)."""
+
+from __future__ import annotations
+
+import os
+
+from esws import config
+
+DEBUG = config.env_bool("ESWS_DEBUG", False)
+SECRET_KEY = config.secret_key()
+ALLOWED_HOSTS = [h.strip() for h in config.env("ESWS_ALLOWED_HOSTS", "*").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in config.env("ESWS_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()
+]
+
+# The public base URL integrators' browsers reach; sync URLs are built on it.
+ESWS_PUBLIC_URL = config.env("ESWS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long a sync token may wait before it is redeemed.
+ESWS_TOKEN_TTL_SECONDS = config.env_int("ESWS_TOKEN_TTL_SECONDS", 600)
+# Largest SOAP request body accepted, in bytes.
+ESWS_SOAP_MAX_BODY = config.env_int("ESWS_SOAP_MAX_BODY", 64 * 1024)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "esws.directory",
+    "esws.tokens",
+    "esws.soap",
+    "esws.sync",
+    "esws.terminals",
+    "esws.console",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "esws.urls"
+WSGI_APPLICATION = "esws.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": config.database(
+        config.env("ESWS_DATABASE_URL", f"sqlite:///{config.data_dir() / 'esws.sqlite3'}")
+    )
+}
+# Tests use a file (SQLite) or a named database (PostgreSQL) that the service
+# processes started by the end-to-end tests can open too; ESWS_TEST_DB_NAME
+# lets several test runs share one machine without colliding.
+_test_db = os.environ.get("ESWS_TEST_DB_NAME")
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    _test_db = _test_db or str(config.data_dir() / "test-esws.sqlite3")
+if _test_db:
+    DATABASES["default"]["TEST"] = {"NAME": _test_db}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Administrators' and operators' passwords: argon2id, parameters chosen in
+# esws.directory.hashers (see the README's section on password hashing).
+PASSWORD_HASHERS = [
+    "esws.directory.hashers.EswsArgon2Hasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = config.env("ESWS_TIME_ZONE", "UTC")
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = config.data_dir() / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# Sessions and cookies: hardened by default. The console's session cookie must
+# also work inside a cross-site iframe, so it is SameSite=None; Secure;
+# Partitioned (see esws.console.middleware).
+SESSION_COOKIE_NAME = "esws_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_SAMESITE = "None"
+SESSION_COOKIE_AGE = config.env_int("ESWS_SESSION_AGE", 8 * 3600)
+CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "None"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if config.env_bool("ESWS_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "esws": {"level": config.env("ESWS_LOG_LEVEL", "INFO"), "propagate": True},
+        "django.request": {"level": "ERROR"},
+    },
+}

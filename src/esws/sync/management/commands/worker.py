@@ -1,0 +1,24 @@
+"""``esws worker``: run background tasks (syncs) from the database queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Run a task worker: it takes queued syncs from the database and carries them out."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--interval", type=float, default=0.2, help="Seconds between polls of an empty queue."
+        )
+        parser.add_argument("--batch", action="store_true", help="Exit when the queue is empty.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        worker_args = ["--interval", str(options["interval"]), "--no-startup-delay"]
+        if options["batch"]:
+            worker_args.append("--batch")
+        call_command("db_worker", *worker_args, verbosity=options["verbosity"])

@@ -1,0 +1,93 @@
+"""Issue and redeem one-time sync tokens.
+
+A token is 64 bytes from the OS CSPRNG written as 128 lowercase hex
+characters (the documented format). Only its SHA-256 digest is stored, so a
+leaked database cannot be replayed. Redemption is one conditional UPDATE, so
+of any number of concurrent attempts exactly one wins, on SQLite and
+PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from esws.directory.models import Admin, Location, Person
+from esws.tokens.models import SyncToken, TokenEvent
+
+TOKEN_BYTES = 64
+TOKEN_RE = re.compile(r"[0-9a-f]{128}")
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def issue(admin: Admin, person: Person, location: Location | None = None, client: str = "") -> str:
+    """Store a new token bound to admin, person and optional location; return it in clear."""
+    token = secrets.token_hex(TOKEN_BYTES)
+    now = timezone.now()
+    row = SyncToken.objects.create(
+        digest=digest(token),
+        company_id=admin.company_id,
+        admin=admin,
+        person=person,
+        location=location,
+        issued_at=now,
+        expires_at=now + timedelta(seconds=settings.ESWS_TOKEN_TTL_SECONDS),
+    )
+    TokenEvent.objects.create(
+        kind=TokenEvent.Kind.ISSUED,
+        token=row,
+        company_id=admin.company_id,
+        client=client,
+        detail=f"admin {admin.username}, user {person.pk}"
+        + (f", location {location.pk}" if location else ""),
+    )
+    return token
+
+
+def redeem(token: str, client: str = "") -> SyncToken | None:
+    """Consume the token: the SyncToken if this call redeemed it, else None.
+
+    Unknown, malformed, expired and already-used tokens all give None: the
+    caller cannot tell them apart, and neither can an attacker.
+    """
+    if not TOKEN_RE.fullmatch(token):
+        _refused(None, client, "malformed token")
+        return None
+    now = timezone.now()
+    token_digest = digest(token)
+    won = SyncToken.objects.filter(
+        digest=token_digest, redeemed_at__isnull=True, expires_at__gt=now
+    ).update(redeemed_at=now)
+    row = (
+        SyncToken.objects.filter(digest=token_digest)
+        .select_related("admin", "person", "location", "company")
+        .first()
+    )
+    if not won or row is None:
+        reason = "unknown token"
+        if row is not None:
+            reason = "already used" if row.redeemed_at else "expired"
+        _refused(row, client, reason)
+        return None
+    TokenEvent.objects.create(
+        kind=TokenEvent.Kind.REDEEMED, token=row, company_id=row.company_id, client=client
+    )
+    return row
+
+
+def _refused(row: SyncToken | None, client: str, reason: str) -> None:
+    TokenEvent.objects.create(
+        kind=TokenEvent.Kind.REFUSED,
+        token=row,
+        company_id=row.company_id if row else None,
+        client=client,
+        detail=reason,
+    )
