@@ -75,7 +75,7 @@ DATABASES = {
 # processes started by the end-to-end tests can open too; ESWS_TEST_DB_NAME
 # lets several test runs share one machine without colliding.
 _test_db = os.environ.get("ESWS_TEST_DB_NAME")
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
     _test_db = _test_db or str(config.data_dir() / "test-esws.sqlite3")
 if _test_db:
     DATABASES["default"]["TEST"] = {"NAME": _test_db}

@@ -72,7 +72,7 @@ def ensure_demo() -> Demo:
             defaults={"company": company, "location": location, "name": name},
         )
 
-    people = [
+    people: list[tuple[str, str, str, str, list[Location], list[tuple[str, int, str | None]]]] = [
         (
             "Alice",
             "",

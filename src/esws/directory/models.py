@@ -8,6 +8,8 @@ with company B's code.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -162,7 +164,7 @@ class Person(models.Model):
         if self.start_at and self.expires_at and self.expires_at <= self.start_at:
             raise ValidationError({"expires_at": "Expiry must be after start."})
 
-    def is_valid_at(self, moment: timezone.datetime) -> bool:
+    def is_valid_at(self, moment: datetime) -> bool:
         if self.start_at and moment < self.start_at:
             return False
         return not (self.expires_at and moment >= self.expires_at)
