@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "esws.sync",
     "esws.terminals",
     "esws.console",
+    "esws.ops",
 ]
 
 MIDDLEWARE = [
@@ -139,3 +140,11 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
     },
 }
+
+# Password guessing: after this many failed logins within the window, further
+# attempts for that (company, username) or from that address are refused for
+# ESWS_LOCKOUT_SECONDS, without hashing (see esws.directory.throttle).
+ESWS_LOCKOUT_USER_FAILURES = config.env_int("ESWS_LOCKOUT_USER_FAILURES", 5)
+ESWS_LOCKOUT_ADDRESS_FAILURES = config.env_int("ESWS_LOCKOUT_ADDRESS_FAILURES", 30)
+ESWS_LOCKOUT_WINDOW_SECONDS = config.env_int("ESWS_LOCKOUT_WINDOW_SECONDS", 900)
+ESWS_LOCKOUT_SECONDS = config.env_int("ESWS_LOCKOUT_SECONDS", 900)

@@ -289,3 +289,21 @@ def sync_filter_of(admin: Admin) -> SyncFilter:
     """The admin's filter; an admin without one may sync everything (the default filter)."""
     sync_filter, _ = SyncFilter.objects.get_or_create(admin=admin)
     return sync_filter
+
+
+class LoginThrottle(models.Model):
+    """Failed password attempts per (company, username) and per client address.
+
+    Kept in the database so that every web process sees the same counts.
+    """
+
+    key = models.CharField(max_length=300, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-locked_until", "key"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,112 @@
+"""Shared plumbing of the operator commands: subcommands, --json output, clear errors.
+
+Each noun (company, admin, user, location, terminal, ...) is one management
+command whose first argument is the verb. Bad input ends in CommandError, which
+Django prints as one line on stderr with exit status 1: never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import IntegrityError
+from django.utils.dateparse import parse_datetime
+from django.utils.timezone import is_naive, make_aware
+
+from esws.directory.models import Company, Location, Person
+
+
+class NounCommand(BaseCommand):
+    """A command with verbs: ``esws <noun> <verb> [options]``."""
+
+    verbs: dict[str, str] = {}  # verb -> help
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+        for verb, help_text in self.verbs.items():
+            p = sub.add_parser(verb, help=help_text, description=help_text)
+            p.add_argument("--json", action="store_true", help="Print the result as JSON.")
+            getattr(self, f"arguments_{verb.replace('-', '_')}")(p)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        handler: Callable[..., Any] = getattr(self, f"do_{options['verb'].replace('-', '_')}")
+        try:
+            result = handler(**options)
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+        except IntegrityError as exc:
+            raise CommandError(f"conflicts with existing data ({exc})") from exc
+        if result is None:
+            return
+        data, text = result
+        self.stdout.write(json.dumps(data, indent=2, default=str) if options["json"] else text)
+
+
+def argument_type(fn: Callable[[str], Any]) -> Callable[[str], Any]:
+    """Let a lookup serve as an argparse type: a miss becomes a usage error (exit 2)."""
+
+    @functools.wraps(fn)
+    def wrapper(value: str) -> Any:
+        try:
+            return fn(value)
+        except CommandError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return wrapper
+
+
+@argument_type
+def company_arg(value: str) -> Company:
+    return _get(Company, value, "company")
+
+
+def location_of(company: Company, value: str) -> Location:
+    return _get(Location, value, "location", company=company)
+
+
+def person_of(company: Company | None, value: str) -> Person:
+    kwargs = {"company": company} if company else {}
+    return _get(Person, value, "user", **kwargs)
+
+
+def _get(model: Any, value: str, noun: str, **scope: Any) -> Any:
+    try:
+        return model.objects.get(pk=int(value), **scope)
+    except (ValueError, model.DoesNotExist):
+        where = f" in company {scope['company'].pk}" if "company" in scope else ""
+        raise CommandError(f"no {noun} with id {value!r}{where}") from None
+
+
+def moment(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    parsed = parse_datetime(value) or parse_datetime(value + "T00:00:00")
+    if parsed is None:
+        raise CommandError(
+            f"not a date or date-time: {value!r} (use 2027-01-31 or 2027-01-31T08:00)"
+        )
+    return make_aware(parsed) if is_naive(parsed) else parsed
+
+
+def read_password(options: dict[str, Any]) -> str:
+    """From stdin (--password-stdin) or a prompt; never from the command line."""
+    if options.get("password_stdin"):
+        password = sys.stdin.readline().rstrip("\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password (again): "):
+            raise CommandError("the passwords differ")
+    else:
+        raise CommandError("give the password on stdin with --password-stdin")
+    if len(password) < 8:
+        raise CommandError("the password must be at least 8 characters")
+    return password
