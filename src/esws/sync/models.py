@@ -57,3 +57,16 @@ class TerminalSync(models.Model):
 
     def __str__(self) -> str:
         return f"{self.terminal}: {self.status}"
+
+
+class Worker(models.Model):
+    """A running task worker and its heartbeat, so that others can tell it died."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    hostname = models.CharField(max_length=200)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_beat = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} ({self.hostname}:{self.pid})"

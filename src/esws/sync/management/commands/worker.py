@@ -7,9 +7,14 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from esws.sync.workers import Heartbeat, beat, new_worker_id, recover_stranded
+
 
 class Command(BaseCommand):
-    help = "Run a task worker: it takes queued syncs from the database and carries them out."
+    help = (
+        "Run a task worker: it takes queued syncs from the database and carries them out. "
+        "Start as many as you like; a task of a worker that died is finished by another."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -18,7 +23,18 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Exit when the queue is empty.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        worker_id = new_worker_id()
+        beat(worker_id)
+        recover_stranded()
+        heartbeat = Heartbeat(worker_id)
+        heartbeat.start()
         worker_args = ["--interval", str(options["interval"]), "--no-startup-delay"]
         if options["batch"]:
             worker_args.append("--batch")
-        call_command("db_worker", *worker_args, verbosity=options["verbosity"])
+        try:
+            call_command(
+                "db_worker", *worker_args, worker_id=worker_id, verbosity=options["verbosity"]
+            )
+        finally:
+            heartbeat.stopped.set()
+            heartbeat.join(timeout=5)
