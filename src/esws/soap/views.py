@@ -1,0 +1,85 @@
+"""The HTTP shell around the codec: POST a SOAP call, GET ?wsdl for the description."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from esws.http import client_address
+from esws.soap import codec, service
+from esws.soap.wsdl import build_wsdl
+
+logger = logging.getLogger("esws.soap")
+
+XML = "text/xml; charset=utf-8"
+PATH = "/webservicesesws"
+
+# Operation name (without "Esws.") -> domain function(params, client) -> return string.
+OPERATIONS: dict[str, Callable[[dict[str, str | None], str], str]] = {
+    "getSyncToken": service.get_sync_token,
+}
+
+
+def _fault(code: codec.FaultCode, message: str) -> HttpResponse:
+    # SOAP 1.1 over HTTP: a Fault travels with status 500.
+    return HttpResponse(codec.build_fault(code, message), content_type=XML, status=500)
+
+
+def _read_body(request: HttpRequest, limit: int) -> bytes:
+    """At most ``limit`` + 1 bytes, so an oversized body is seen without reading all of it."""
+    try:
+        announced = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        announced = 0
+    if announced > limit:
+        raise codec.SoapFault("Client", f"request too large (limit {limit} bytes)")
+    return request.read(limit + 1)
+
+
+def _call(request: HttpRequest) -> HttpResponse:
+    if request.content_type == "application/soap+xml":
+        raise codec.SoapFault("VersionMismatch", "version mismatch: SOAP 1.2; ESWS speaks SOAP 1.1")
+    limit = settings.ESWS_SOAP_MAX_BODY
+    call = codec.parse_request(_read_body(request, limit), limit)
+    operation = OPERATIONS.get(call.operation)
+    if operation is None:
+        raise codec.SoapFault("Client", f"unknown operation {call.operation}")
+    answer = operation(call.params, client_address(request))
+    return HttpResponse(codec.build_response(call.operation, answer), content_type=XML)
+
+
+@csrf_exempt
+def endpoint(request: HttpRequest) -> HttpResponse:
+    if request.method in ("GET", "HEAD"):
+        if any(key.lower() == "wsdl" for key in request.GET):
+            return HttpResponse(build_wsdl(settings.ESWS_PUBLIC_URL + PATH), content_type=XML)
+        return _not_allowed()
+    if request.method != "POST":
+        return _not_allowed()
+    try:
+        return _call(request)
+    except codec.SoapFault as fault:
+        logger.info(
+            "SOAP fault %s: %s (client %s)",
+            fault.code,
+            fault.message,
+            client_address(request) or "-",
+        )
+        return _fault(fault.code, fault.message)
+    except Exception:
+        logger.exception("SOAP call failed")
+        return _fault("Server", "internal error")
+
+
+def _not_allowed() -> HttpResponse:
+    response = HttpResponse(
+        "POST SOAP 1.1 calls here; GET ?wsdl for the WSDL.\n",
+        content_type="text/plain; charset=utf-8",
+        status=405,
+    )
+    response["Allow"] = "POST"
+    return response
