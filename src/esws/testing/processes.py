@@ -116,3 +116,24 @@ def running_service(
     finally:
         for proc in [web, *workers]:
             stop(proc)
+
+
+def rss_bytes(base_url: str) -> int:
+    """Resident memory of the gunicorn master and workers serving ``base_url``.
+
+    Forked workers keep the master's command line, so its --bind finds them all.
+    """
+    bind = base_url.removeprefix("http://").encode()
+    total = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if bind not in (proc / "cmdline").read_bytes():
+                continue
+            for line in (proc / "status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total
