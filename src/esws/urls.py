@@ -6,5 +6,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("esws.soap.urls")),
     path("", include("esws.console.urls")),
+    path("iclock/", include("esws.terminals.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,7 @@ from esws.directory.models import (
     SyncFilter,
     Terminal,
 )
+from esws.terminals.admin import PendingCommandInline, TerminalUserInline
 
 
 @admin.register(Company)
@@ -131,6 +132,9 @@ class TerminalAdmin(admin.ModelAdmin):
     list_filter = ["approved", "driver", "company"]
     search_fields = ["serial_number", "name"]
     readonly_fields = ["last_seen_at", "created_at"]
+    # A pending terminal (one that called in unknown) goes into service when an
+    # operator gives it a company and location and ticks "approved".
+    inlines = [TerminalUserInline, PendingCommandInline]
 
 
 @admin.register(LoginThrottle)

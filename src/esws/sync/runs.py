@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,7 +45,8 @@ def start(admin: Admin | None, person: Person, location: Location) -> SyncRun:
         )
         terminals = location.terminals.filter(approved=True, company_id=person.company_id)
         TerminalSync.objects.bulk_create(TerminalSync(run=run, terminal=t) for t in terminals)
-        transaction.on_commit(lambda: run_sync.enqueue(run.pk))
+        queued = run_sync.using(queue_name=settings.ESWS_SYNC_QUEUE)
+        transaction.on_commit(lambda: queued.enqueue(run.pk))
     log.info("sync %s queued: user %s to location %s", run.pk, person.pk, location.pk)
     return run
 

@@ -69,9 +69,9 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
-def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def start_worker(env: dict[str, str], log: Path, queue: str = "default") -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "esws.cli", "worker", "--interval", "0.05"],
+        [sys.executable, "-m", "esws.cli", "worker", "--interval", "0.05", "--queue", queue],
         env=env,
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,

@@ -17,6 +17,14 @@ from esws.testing.processes import service_env, start_worker, stop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+# A queue of their own, so the session's service worker (live_service) stays out.
+QUEUE = "worker-tests"
+
+
+@pytest.fixture(autouse=True)
+def own_queue(settings):
+    settings.ESWS_SYNC_QUEUE = QUEUE
+
 
 def wait_for(condition, timeout: float = 90, what: str = "condition") -> None:
     deadline = time.monotonic() + timeout
@@ -33,7 +41,7 @@ def test_sigkilled_worker_leaves_a_sync_that_another_worker_finishes(tmp_path):
     Simulator.objects.create(terminal=slow, delay_ms=30_000)
     env = service_env({"ESWS_WORKER_BEAT_SECONDS": "1", "ESWS_WORKER_DEAD_SECONDS": "3"})
     log = tmp_path / "workers.log"
-    first = start_worker(env, log)
+    first = start_worker(env, log, QUEUE)
     second = None
     try:
         run = runs.start(demo.admin, demo.person, demo.location)
@@ -48,7 +56,7 @@ def test_sigkilled_worker_leaves_a_sync_that_another_worker_finishes(tmp_path):
         assert SyncRun.objects.get(pk=run.pk).status == SyncRun.Status.RUNNING
         Simulator.objects.filter(terminal=slow).update(delay_ms=0)
 
-        second = start_worker(env, log)
+        second = start_worker(env, log, QUEUE)
         wait_for(
             lambda: SyncRun.objects.get(pk=run.pk).status == SyncRun.Status.DONE,
             what="the second worker to finish the sync",
@@ -73,7 +81,7 @@ def test_sigkilled_worker_leaves_a_sync_that_another_worker_finishes(tmp_path):
 def test_three_workers_run_each_of_twenty_syncs_exactly_once(tmp_path):
     demo = ensure_demo()
     env = service_env()
-    workers = [start_worker(env, tmp_path / "workers.log") for _ in range(3)]
+    workers = [start_worker(env, tmp_path / "workers.log", QUEUE) for _ in range(3)]
     try:
         started = [runs.start(demo.admin, demo.person, demo.location).pk for _ in range(20)]
         wait_for(

@@ -11,9 +11,11 @@ from __future__ import annotations
 from esws.directory.models import Terminal
 from esws.terminals.drivers.base import Driver, Outcome
 from esws.terminals.drivers.simulated import SimulatedDriver
+from esws.terminals.push.driver import PushDriver
 
 DRIVERS: dict[str, Driver] = {
     Terminal.Driver.SIMULATED: SimulatedDriver(),
+    Terminal.Driver.PUSH: PushDriver(),
 }
 
 

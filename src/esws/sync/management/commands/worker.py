@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -21,6 +22,11 @@ class Command(BaseCommand):
             "--interval", type=float, default=0.2, help="Seconds between polls of an empty queue."
         )
         parser.add_argument("--batch", action="store_true", help="Exit when the queue is empty.")
+        parser.add_argument(
+            "--queue",
+            default=settings.ESWS_SYNC_QUEUE,
+            help="Queue(s) to serve, comma-separated, or '*' for all (default: ESWS_SYNC_QUEUE).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         worker_id = new_worker_id()
@@ -28,7 +34,11 @@ class Command(BaseCommand):
         recover_stranded()
         heartbeat = Heartbeat(worker_id)
         heartbeat.start()
-        worker_args = ["--interval", str(options["interval"]), "--no-startup-delay"]
+        worker_args = [
+            "--interval", str(options["interval"]),
+            "--queue-name", options["queue"],
+            "--no-startup-delay",
+        ]  # fmt: skip
         if options["batch"]:
             worker_args.append("--batch")
         try:

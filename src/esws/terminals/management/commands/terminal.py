@@ -8,7 +8,8 @@ from django.core.management.base import CommandError, CommandParser
 
 from esws.directory.commandline import NounCommand, argument_type, company_arg, location_of
 from esws.directory.models import Company, Terminal
-from esws.terminals.models import Simulator
+from esws.terminals.models import PushCommand, Simulator
+from esws.terminals.push import registry
 
 
 @argument_type
@@ -55,6 +56,7 @@ class Command(NounCommand):
         "list": "List terminals (--pending: those waiting for approval).",
         "show": "Show a terminal and the users it holds.",
         "simulate": "Switch a simulated terminal online/offline or give it a delay.",
+        "approve": "Put a terminal that called in (pending) into service at a location.",
     }
 
     def arguments_create(self, p: CommandParser) -> None:
@@ -113,6 +115,19 @@ class Command(NounCommand):
         lines = [_line(row)]
         if row["last_seen_at"]:
             lines.append(f"  last contact: {row['last_seen_at']:%Y-%m-%d %H:%M:%S %Z}")
+        if terminal.driver == Terminal.Driver.PUSH:
+            pending = PushCommand.objects.filter(
+                terminal=terminal, status__in=[PushCommand.Status.QUEUED, PushCommand.Status.SENT]
+            ).order_by("pk")
+            row["pending_commands"] = [
+                {"id": c.pk, "user_id": c.user_id, "status": c.status, "command": c.text[:60]}
+                for c in pending
+            ]
+            lines.append(f"  pending commands: {len(row['pending_commands'])}")
+            lines += [
+                f"    C:{c['id']} {c['status']:<6} {c['command']}" for c in row["pending_commands"]
+            ]
+            return row, "\n".join(lines)
         lines.append(f"  users held: {len(row['users'])}")
         for u in row["users"]:
             kinds: dict[str, int] = {}
@@ -143,3 +158,15 @@ class Command(NounCommand):
         sim.save()
         row = _row(terminal)
         return row, _line(row) + f"  delay {sim.delay_ms} ms"
+
+    def arguments_approve(self, p: CommandParser) -> None:
+        p.add_argument("terminal", type=terminal_arg, help="Id or serial number.")
+        p.add_argument("--company", type=company_arg, required=True)
+        p.add_argument("--location", required=True)
+        p.add_argument("--name", default="")
+
+    def do_approve(self, terminal: Terminal, company: Company, **o: Any) -> tuple[Any, str]:
+        location = location_of(company, o["location"])
+        registry.approve(terminal, company, location, o["name"].strip())
+        row = _row(terminal)
+        return row, _line(row) + "  (approved: it gets commands from its next poll)"
