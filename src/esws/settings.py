@@ -41,6 +41,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above sessions, CSRF and X-Frame-Options: it rewrites what they add.
+    "esws.console.middleware.ConsoleMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -83,7 +85,9 @@ if _test_db:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Syncs go to the queue ESWS_SYNC_QUEUE; `esws worker --queue` picks which to serve.
+ESWS_SYNC_QUEUE = config.env("ESWS_SYNC_QUEUE", "default")
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 
 # Administrators' and operators' passwords: argon2id, parameters chosen in
 # esws.directory.hashers (see the README's section on password hashing).
@@ -100,6 +104,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = config.data_dir() / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request without it
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -117,6 +122,11 @@ SESSION_COOKIE_AGE = config.env_int("ESWS_SESSION_AGE", 8 * 3600)
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "None"
+# The CSRF token lives in the session: one (partitioned) cookie to carry in a
+# cross-site iframe, and "Done" in the console invalidates both at once.
+CSRF_USE_SESSIONS = True
+# A console session opened by a sync token ends after this long without a request.
+ESWS_CONSOLE_IDLE_SECONDS = config.env_int("ESWS_CONSOLE_IDLE_SECONDS", 15 * 60)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -153,3 +163,17 @@ ESWS_LOCKOUT_SECONDS = config.env_int("ESWS_LOCKOUT_SECONDS", 900)
 # ESWS_WORKER_DEAD_SECONDS is taken for dead and its running task is requeued.
 ESWS_WORKER_BEAT_SECONDS = config.env_int("ESWS_WORKER_BEAT_SECONDS", 2)
 ESWS_WORKER_DEAD_SECONDS = config.env_int("ESWS_WORKER_DEAD_SECONDS", 15)
+
+# Reverse proxies in front of gunicorn whose X-Forwarded-For is trusted (0: none).
+ESWS_TRUSTED_PROXIES = config.env_int("ESWS_TRUSTED_PROXIES", 0)
+
+# ZKTeco PUSH terminals (esws.terminals.push): seconds between a terminal's
+# polls and before it reconnects after an error; when an unconfirmed command
+# is sent again, and after how many sends it fails; the largest upload body;
+# how many unknown serial numbers may wait for approval.
+ESWS_PUSH_DELAY = config.env_int("ESWS_PUSH_DELAY", 10)
+ESWS_PUSH_ERROR_DELAY = config.env_int("ESWS_PUSH_ERROR_DELAY", 30)
+ESWS_PUSH_RESEND_SECONDS = config.env_int("ESWS_PUSH_RESEND_SECONDS", 60)
+ESWS_PUSH_MAX_ATTEMPTS = config.env_int("ESWS_PUSH_MAX_ATTEMPTS", 5)
+ESWS_PUSH_MAX_BODY = config.env_int("ESWS_PUSH_MAX_BODY", 2 * 1024 * 1024)
+ESWS_PUSH_MAX_PENDING = config.env_int("ESWS_PUSH_MAX_PENDING", 500)

@@ -6,3 +6,8 @@ class ConsoleConfig(AppConfig):
 
     name = "esws.console"
     verbose_name = "Sync console"
+
+    def ready(self) -> None:
+        from esws.console import redaction
+
+        redaction.install()

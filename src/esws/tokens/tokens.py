@@ -55,8 +55,9 @@ def issue(admin: Admin, person: Person, location: Location | None = None, client
 def redeem(token: str, client: str = "") -> SyncToken | None:
     """Consume the token: the SyncToken if this call redeemed it, else None.
 
-    Unknown, malformed, expired and already-used tokens all give None: the
-    caller cannot tell them apart, and neither can an attacker.
+    Unknown, malformed, expired and already-used tokens, and tokens of an
+    administrator deactivated since, all give None: the caller cannot tell them
+    apart, and neither can an attacker.
     """
     if not TOKEN_RE.fullmatch(token):
         _refused(None, client, "malformed token")
@@ -64,7 +65,7 @@ def redeem(token: str, client: str = "") -> SyncToken | None:
     now = timezone.now()
     token_digest = digest(token)
     won = SyncToken.objects.filter(
-        digest=token_digest, redeemed_at__isnull=True, expires_at__gt=now
+        digest=token_digest, redeemed_at__isnull=True, expires_at__gt=now, admin__is_active=True
     ).update(redeemed_at=now)
     row = (
         SyncToken.objects.filter(digest=token_digest)
@@ -74,7 +75,12 @@ def redeem(token: str, client: str = "") -> SyncToken | None:
     if not won or row is None:
         reason = "unknown token"
         if row is not None:
-            reason = "already used" if row.redeemed_at else "expired"
+            if row.redeemed_at:
+                reason = "already used"
+            elif not row.admin.is_active:
+                reason = "administrator inactive"
+            else:
+                reason = "expired"
         _refused(row, client, reason)
         return None
     TokenEvent.objects.create(

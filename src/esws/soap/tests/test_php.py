@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -14,20 +13,9 @@ from esws.directory.demo import ensure_demo
 from esws.soap import answers
 from esws.tokens.models import SyncToken
 
-
-def _php_has_soap() -> bool:
-    if shutil.which("php") is None:
-        return False
-    check = subprocess.run(
-        ["php", "-r", "exit(extension_loaded('soap') ? 0 : 1);"], capture_output=True
-    )
-    return check.returncode == 0
-
-
 pytestmark = [
     pytest.mark.php,
     pytest.mark.e2e,
-    pytest.mark.skipif(not _php_has_soap(), reason="needs php-cli with the soap extension"),
 ]
 
 # The integrator's code as the documentation would have it: a SoapClient built

@@ -91,3 +91,12 @@ def test_concurrent_redemptions_give_exactly_one_winner():
         t.join()
     assert sorted(winners) == [False] * 9 + [True]
     assert TokenEvent.objects.filter(kind="redeemed").count() == 1
+
+
+def test_token_of_a_deactivated_admin_is_refused_and_stays_unused(demo):
+    token = tokens.issue(demo.admin, demo.person)
+    demo.admin.is_active = False
+    demo.admin.save()
+    assert tokens.redeem(token) is None
+    assert SyncToken.objects.get().redeemed_at is None
+    assert TokenEvent.objects.filter(kind="refused", detail="administrator inactive").exists()
