@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 from esws import config
 
 DEBUG = config.env_bool("ESWS_DEBUG", False)
 SECRET_KEY = config.secret_key()
-ALLOWED_HOSTS = [h.strip() for h in config.env("ESWS_ALLOWED_HOSTS", "*").split(",") if h.strip()]
+
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in config.env("ESWS_CSRF_TRUSTED_ORIGINS").split(",") if o.strip()
 ]
 
 # The public base URL integrators' browsers reach; sync URLs are built on it.
 ESWS_PUBLIC_URL = config.env("ESWS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Host names the service answers to: the public URL's and loopback, unless set.
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in config.env(
+        "ESWS_ALLOWED_HOSTS", f"{urlsplit(ESWS_PUBLIC_URL).hostname},127.0.0.1,localhost,[::1]"
+    ).split(",")
+    if h.strip()
+]
 # How long a sync token may wait before it is redeemed.
 ESWS_TOKEN_TTL_SECONDS = config.env_int("ESWS_TOKEN_TTL_SECONDS", 600)
 # Largest SOAP request body accepted, in bytes.
