@@ -104,6 +104,7 @@ def running_service(
             "4",
             "--logger-class",
             "esws.gunicorn.RedactingLogger",
+            "--no-control-socket",
         ],
         env=env,
         stdout=log.open("ab"),

@@ -36,6 +36,7 @@ class Command(BaseCommand):
             "--workers", str(o["web_workers"]),
             "--threads", str(o["threads"]),
             "--logger-class", "esws.gunicorn.RedactingLogger",
+            "--no-control-socket",
             "--access-logfile", "-",
             "--limit-request-line", "8190",
         ]  # fmt: skip
