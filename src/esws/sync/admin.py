@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from esws.adminsite import ReadOnly
 from esws.sync.models import SyncRun, TerminalSync
-from esws.tokens.admin import ReadOnly
 
 
-class TerminalSyncInline(admin.TabularInline):
+class TerminalSyncInline(ReadOnly, admin.TabularInline):
     model = TerminalSync
     extra = 0
-    can_delete = False
-    readonly_fields = ["terminal", "status", "detail", "updated_at"]
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+    fields = readonly_fields = ("terminal", "status", "detail", "updated_at")
 
 
 @admin.register(SyncRun)
-class SyncRunAdmin(ReadOnly):
+class SyncRunAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["id", "created_at", "company", "person", "location", "admin", "status"]
     list_filter = ["status", "company"]
     inlines = [TerminalSyncInline]

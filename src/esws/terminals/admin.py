@@ -10,21 +10,9 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from esws.adminsite import ReadOnly
 from esws.terminals.models import PushCommand, PushState, RawUpload, Simulator, TerminalUser
 from esws.terminals.push import codec
-
-
-class ReadOnly:
-    """Nothing here is added, changed or deleted by hand."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(PushCommand)

@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from esws.adminsite import ReadOnly
 from esws.tokens.models import SyncToken, TokenEvent
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 @admin.register(SyncToken)
-class SyncTokenAdmin(ReadOnly):
+class SyncTokenAdmin(ReadOnly, admin.ModelAdmin):
     list_display = [
         "issued_at",
         "company",
@@ -32,6 +24,6 @@ class SyncTokenAdmin(ReadOnly):
 
 
 @admin.register(TokenEvent)
-class TokenEventAdmin(ReadOnly):
+class TokenEventAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["at", "kind", "company", "client", "detail"]
     list_filter = ["kind", "company"]
