@@ -64,8 +64,14 @@ def redeem(token: str, client: str = "") -> SyncToken | None:
         return None
     now = timezone.now()
     token_digest = digest(token)
+    # Every condition on the token row itself stays in the UPDATE's own WHERE
+    # (the admin's is a subquery, not a join): PostgreSQL then re-checks them on
+    # the row a concurrent winner just changed, and this attempt updates nothing.
     won = SyncToken.objects.filter(
-        digest=token_digest, redeemed_at__isnull=True, expires_at__gt=now, admin__is_active=True
+        digest=token_digest,
+        redeemed_at__isnull=True,
+        expires_at__gt=now,
+        admin_id__in=Admin.objects.filter(is_active=True).values("pk"),
     ).update(redeemed_at=now)
     row = (
         SyncToken.objects.filter(digest=token_digest)

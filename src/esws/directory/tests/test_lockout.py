@@ -33,9 +33,12 @@ def counting(settings):
 
 
 def call(client, password: str, address: str = "192.0.2.10") -> str:
+    from esws.directory.models import Person
+
+    user_id = str(Person.objects.get(first_name="Alice").pk)
     response = client.post(
         "/webservicesesws",
-        seed_request(CODE, USERNAME, password, "1"),
+        seed_request(CODE, USERNAME, password, user_id),
         content_type="text/xml",
         REMOTE_ADDR=address,
     )
