@@ -25,9 +25,9 @@ ALLOWED_HOSTS = [
     if h.strip()
 ]
 # How long a sync token may wait before it is redeemed.
-ESWS_TOKEN_TTL_SECONDS = config.env_int("ESWS_TOKEN_TTL_SECONDS", 600)
+ESWS_TOKEN_TTL_SECONDS = config.env_int("ESWS_TOKEN_TTL_SECONDS", 600, minimum=1)
 # Largest SOAP request body accepted, in bytes.
-ESWS_SOAP_MAX_BODY = config.env_int("ESWS_SOAP_MAX_BODY", 64 * 1024)
+ESWS_SOAP_MAX_BODY = config.env_int("ESWS_SOAP_MAX_BODY", 64 * 1024, minimum=1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "esws.headers.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above sessions, CSRF and X-Frame-Options: it rewrites what they add.
@@ -135,7 +136,7 @@ CSRF_COOKIE_SAMESITE = "None"
 # cross-site iframe, and "Done" in the console invalidates both at once.
 CSRF_USE_SESSIONS = True
 # A console session opened by a sync token ends after this long without a request.
-ESWS_CONSOLE_IDLE_SECONDS = config.env_int("ESWS_CONSOLE_IDLE_SECONDS", 15 * 60)
+ESWS_CONSOLE_IDLE_SECONDS = config.env_int("ESWS_CONSOLE_IDLE_SECONDS", 15 * 60, minimum=1)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -163,10 +164,17 @@ LOGGING = {
 # Password guessing: after this many failed logins within the window, further
 # attempts for that (company, username) or from that address are refused for
 # ESWS_LOCKOUT_SECONDS, without hashing (see esws.directory.throttle).
-ESWS_LOCKOUT_USER_FAILURES = config.env_int("ESWS_LOCKOUT_USER_FAILURES", 5)
-ESWS_LOCKOUT_ADDRESS_FAILURES = config.env_int("ESWS_LOCKOUT_ADDRESS_FAILURES", 30)
-ESWS_LOCKOUT_WINDOW_SECONDS = config.env_int("ESWS_LOCKOUT_WINDOW_SECONDS", 900)
-ESWS_LOCKOUT_SECONDS = config.env_int("ESWS_LOCKOUT_SECONDS", 900)
+ESWS_LOCKOUT_USER_FAILURES = config.env_int("ESWS_LOCKOUT_USER_FAILURES", 5, minimum=1)
+ESWS_LOCKOUT_ADDRESS_FAILURES = config.env_int("ESWS_LOCKOUT_ADDRESS_FAILURES", 30, minimum=1)
+ESWS_LOCKOUT_WINDOW_SECONDS = config.env_int("ESWS_LOCKOUT_WINDOW_SECONDS", 900, minimum=1)
+ESWS_LOCKOUT_SECONDS = config.env_int("ESWS_LOCKOUT_SECONDS", 900, minimum=1)
+# argon2id cost of one password verification (esws.directory.hashers); the
+# minimums are OWASP's for argon2id with one lane.
+ESWS_ARGON2_MEMORY_KIB = config.env_int("ESWS_ARGON2_MEMORY_KIB", 19 * 1024, minimum=19 * 1024)
+ESWS_ARGON2_TIME_COST = config.env_int("ESWS_ARGON2_TIME_COST", 2, minimum=2)
+# Password verifications at once per web process (esws.directory.auth); each
+# takes 19 MiB and a core, so web processes x slots should match the cores.
+ESWS_PASSWORD_HASH_SLOTS = config.env_int("ESWS_PASSWORD_HASH_SLOTS", 1, minimum=1)
 
 # Task workers beat every ESWS_WORKER_BEAT_SECONDS; one silent for
 # ESWS_WORKER_DEAD_SECONDS is taken for dead and its running task is requeued.
@@ -183,6 +191,6 @@ ESWS_TRUSTED_PROXIES = config.env_int("ESWS_TRUSTED_PROXIES", 0)
 ESWS_PUSH_DELAY = config.env_int("ESWS_PUSH_DELAY", 10)
 ESWS_PUSH_ERROR_DELAY = config.env_int("ESWS_PUSH_ERROR_DELAY", 30)
 ESWS_PUSH_RESEND_SECONDS = config.env_int("ESWS_PUSH_RESEND_SECONDS", 60)
-ESWS_PUSH_MAX_ATTEMPTS = config.env_int("ESWS_PUSH_MAX_ATTEMPTS", 5)
-ESWS_PUSH_MAX_BODY = config.env_int("ESWS_PUSH_MAX_BODY", 2 * 1024 * 1024)
+ESWS_PUSH_MAX_ATTEMPTS = config.env_int("ESWS_PUSH_MAX_ATTEMPTS", 5, minimum=1)
+ESWS_PUSH_MAX_BODY = config.env_int("ESWS_PUSH_MAX_BODY", 2 * 1024 * 1024, minimum=1)
 ESWS_PUSH_MAX_PENDING = config.env_int("ESWS_PUSH_MAX_PENDING", 500)

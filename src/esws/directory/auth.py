@@ -1,10 +1,19 @@
-"""Authenticating a company's administrators (the SOAP calls' p_adminUsername/Password)."""
+"""Authenticating a company's administrators (the SOAP calls' p_adminUsername/Password).
+
+Every password verification in a web process runs in one of the process's
+``ESWS_PASSWORD_HASH_SLOTS`` hashing slots (default 1). Argon2 costs 19 MiB
+and one core per verification: the slots bound the memory that hashing can
+take (web processes x slots x 19 MiB, whatever the number of clients) and keep
+the cores from thrashing between more verifications than they can run.
+"""
 
 from __future__ import annotations
 
 import functools
 import logging
+import threading
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 
 from esws.directory import throttle
@@ -19,28 +28,41 @@ def _dummy_hash() -> str:
     return make_password("esws-no-such-admin")
 
 
+@functools.cache
+def _hashing_slots() -> threading.BoundedSemaphore:
+    return threading.BoundedSemaphore(settings.ESWS_PASSWORD_HASH_SLOTS)
+
+
 def authenticate_admin(
     company: Company, username: str, password: str, client: str = ""
 ) -> Admin | None:
-    """The company's active admin with these credentials, or None.
+    """The company's active admin with these credentials (its sync filter loaded), or None.
 
     An unknown or inactive username costs the same password verification as a
     wrong password, so response times do not tell which usernames exist. During
     a lockout (esws.directory.throttle) nothing is verified at all: the answer
     is the same None, and it costs no hashing.
     """
+    admin = (
+        Admin.objects.filter(company=company, username=username, is_active=True)
+        .select_related("sync_filter")
+        .order_by("pk")  # not the model's ordering, which would join the company
+        .first()
+    )
     limits = throttle.limits(company.pk, username, client)
-    if not throttle.admit(limits):
-        logger.warning(
-            "admin login refused (locked out): company %s, client %s", company.pk, client or "-"
-        )
-        return None
-    admin = Admin.objects.filter(company=company, username=username, is_active=True).first()
-    if admin is None:
-        check_password(password, _dummy_hash())
-    elif admin.check_password(password):
-        throttle.succeeded(limits)
-        return admin
-    throttle.failed(limits)
+    with _hashing_slots():
+        attempt = throttle.admit(limits)
+        if attempt is None:
+            logger.warning(
+                "admin login refused (locked out): company %s, client %s",
+                company.pk, client or "-",
+            )  # fmt: skip
+            return None
+        if admin is None:
+            check_password(password, _dummy_hash())
+        elif admin.check_password(password):
+            throttle.succeeded(attempt)
+            return admin
+        throttle.failed(attempt)
     logger.info("admin authentication failed: company %s, client %s", company.pk, client or "-")
     return None

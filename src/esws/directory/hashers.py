@@ -1,18 +1,25 @@
 """The password hasher for administrators and operators.
 
-argon2id at OWASP's minimum for argon2id (19 MiB, 2 passes, 1 lane) instead of
-Django's default (100 MiB, 8 lanes): one verification costs about a tenth of
-the memory and one core instead of all of them, so the service can check
-several passwords at once within bounded memory, while a guess still costs an
-attacker a 19 MiB memory-hard computation. Login throttling (esws.directory.
-throttle) is what stops online guessing; this cost protects stolen hashes.
+argon2id with one lane, at OWASP's minimum for argon2id by default (19 MiB,
+2 passes, 1 lane) instead of Django's default (100 MiB, 8 lanes): one
+verification costs a fifth of the memory and one core instead of all of them,
+so the service checks as many passwords at once as it has cores (see
+esws.directory.auth) within bounded memory, while a guess still costs an
+attacker a memory-hard computation. Operators who want stolen hashes to cost
+more raise ESWS_ARGON2_MEMORY_KIB / ESWS_ARGON2_TIME_COST (never below the
+minimum); stored hashes are upgraded at the next successful login. Online
+guessing is stopped by the login throttle (esws.directory.throttle), not by
+this cost.
 """
 
+from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
 
 class EswsArgon2Hasher(Argon2PasswordHasher):
     algorithm = "argon2"
-    time_cost = 2
-    memory_cost = 19 * 1024
     parallelism = 1
+
+    def __init__(self) -> None:
+        self.memory_cost = settings.ESWS_ARGON2_MEMORY_KIB
+        self.time_cost = settings.ESWS_ARGON2_TIME_COST

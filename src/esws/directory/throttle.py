@@ -1,12 +1,15 @@
 """Password-guessing limits for administrator logins (getSyncToken).
 
-Each attempt first reserves a slot under two keys, the (company, username)
-and the client address, inside one transaction. A key over its limit refuses
-the attempt before any password hashing, so a flood of guesses costs one
-indexed UPDATE each, not an Argon2 computation, and a correct password during
-a lockout does not get through. The reservation is taken before hashing, so
-concurrent guesses cannot slip past the limit together. Success clears the
-user's count and gives back the address's slot.
+Failures are counted under two keys, the (company, username) and the client
+address. A key that reached its limit within the window is locked: attempts
+under it are refused before any password hashing, so a flood of guesses costs
+one indexed SELECT each, not an Argon2 computation, and a correct password
+during a lockout does not get through. Only failures count: any number of
+concurrent logins with the right password pass.
+
+The check and the verification run inside the process's hashing slot
+(esws.directory.auth), so within one process guesses are checked one after
+another; across N web processes at most N - 1 guesses can pass a limit together.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from esws.directory.models import LoginThrottle
@@ -31,18 +33,78 @@ class Limit:
     failures: int
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """An admitted login attempt; ``clean`` when no key had failures on record."""
+
+    limits: list[Limit]
+    clean: bool
+
+
+def user_key(company_id: int, username: str) -> str:
+    return f"user:{company_id}:{username.casefold()}"
+
+
+def address_key(address: str) -> str:
+    return f"addr:{address}"
+
+
 def limits(company_id: int, username: str, client: str) -> list[Limit]:
-    found = [Limit(f"user:{company_id}:{username.casefold()}", settings.ESWS_LOCKOUT_USER_FAILURES)]
+    found = [Limit(user_key(company_id, username), settings.ESWS_LOCKOUT_USER_FAILURES)]
     if client:
-        found.append(Limit(f"addr:{client}", settings.ESWS_LOCKOUT_ADDRESS_FAILURES))
+        found.append(Limit(address_key(client), settings.ESWS_LOCKOUT_ADDRESS_FAILURES))
     return found
 
 
-def _window() -> timedelta:
-    return timedelta(seconds=settings.ESWS_LOCKOUT_WINDOW_SECONDS)
+def admit(keys: list[Limit]) -> Attempt | None:
+    """The attempt if no key is locked, else None (and no hashing must follow). One SELECT."""
+    now = timezone.now()
+    window_start = now - timedelta(seconds=settings.ESWS_LOCKOUT_WINDOW_SECONDS)
+    by_key = {limit.key: limit for limit in keys}
+    clean = True
+    for row in LoginThrottle.objects.filter(key__in=by_key):
+        if row.locked_until:
+            if row.locked_until > now:
+                return None
+            continue  # the lockout is over: a fresh start
+        if row.window_started_at > window_start and row.failures:
+            if row.failures >= by_key[row.key].failures:
+                return None
+            clean = False
+    return Attempt(keys, clean)
 
 
-def _row(key: str, now: datetime) -> LoginThrottle:
+def failed(attempt: Attempt) -> None:
+    """Count a failure under every key; lock the keys that reach their limit."""
+    now = timezone.now()
+    window_start = now - timedelta(seconds=settings.ESWS_LOCKOUT_WINDOW_SECONDS)
+    until = now + timedelta(seconds=settings.ESWS_LOCKOUT_SECONDS)
+    with transaction.atomic():
+        for limit in attempt.limits:
+            row = _locked_row(limit.key, now)
+            if row.window_started_at <= window_start or (
+                row.locked_until and row.locked_until <= now
+            ):
+                row.failures, row.window_started_at, row.locked_until = 0, now, None
+            row.failures += 1
+            if row.failures >= limit.failures and row.locked_until is None:
+                row.locked_until = until
+                log.warning(
+                    "lockout: %s after %d failed logins, until %s",
+                    limit.key, row.failures, until.isoformat(timespec="seconds"),
+                )  # fmt: skip
+            row.save(update_fields=["failures", "window_started_at", "locked_until"])
+
+
+def succeeded(attempt: Attempt) -> None:
+    """Forget the user's failures; the address keeps its count (one good password
+    must not clear a guesser's record). Free when nothing was on record."""
+    if attempt.clean:
+        return
+    LoginThrottle.objects.filter(key=attempt.limits[0].key, locked_until__isnull=True).delete()
+
+
+def _locked_row(key: str, now: datetime) -> LoginThrottle:
     row = LoginThrottle.objects.select_for_update().filter(key=key).first()
     if row is not None:
         return row
@@ -53,51 +115,7 @@ def _row(key: str, now: datetime) -> LoginThrottle:
         return LoginThrottle.objects.select_for_update().get(key=key)
 
 
-def admit(keys: list[Limit]) -> bool:
-    """Reserve an attempt under every key, or refuse it (no hashing must follow)."""
-    now = timezone.now()
-    with transaction.atomic():
-        rows = [(limit, _row(limit.key, now)) for limit in keys]
-        for limit, row in rows:
-            if row.locked_until and row.locked_until > now:
-                return False
-            if row.window_started_at <= now - _window():
-                row.failures, row.window_started_at, row.locked_until = 0, now, None
-            if row.failures >= limit.failures:
-                return False
-        for _, row in rows:
-            row.failures += 1
-            row.save(update_fields=["failures", "window_started_at", "locked_until"])
-    return True
-
-
-def failed(keys: list[Limit]) -> None:
-    """The reserved attempt failed: lock keys that reached their limit."""
-    now = timezone.now()
-    until = now + timedelta(seconds=settings.ESWS_LOCKOUT_SECONDS)
-    for limit in keys:
-        locked = LoginThrottle.objects.filter(
-            key=limit.key, failures__gte=limit.failures, locked_until__isnull=True
-        ).update(locked_until=until)
-        if locked:
-            log.warning(
-                "lockout: %s after %d failed logins, until %s",
-                limit.key, limit.failures, until.isoformat(timespec="seconds"),
-            )  # fmt: skip
-
-
-def succeeded(keys: list[Limit]) -> None:
-    """The reserved attempt succeeded: forget the user's failures, return the address's slot."""
-    for limit in keys:
-        if limit.key.startswith("user:"):
-            LoginThrottle.objects.filter(key=limit.key).update(failures=0)
-        else:
-            LoginThrottle.objects.filter(key=limit.key, failures__gt=0).update(
-                failures=F("failures") - 1
-            )
-
-
-def lift(key_prefix: str) -> int:
-    """Operator action: end lockouts and counts whose key starts with the prefix."""
-    deleted, _ = LoginThrottle.objects.filter(key__startswith=key_prefix).delete()
+def lift(key: str) -> int:
+    """Operator action: end the lockout and forget the failures under this key."""
+    deleted, _ = LoginThrottle.objects.filter(key=key).delete()
     return deleted

@@ -82,3 +82,51 @@ def test_one_address_guessing_many_usernames_is_locked_out(client, demo, countin
     assert call(client, PASSWORD, address="203.0.113.5") == NO_ADMIN
     assert verifications == hashed
     assert len(call(client, PASSWORD, address="203.0.113.6")) == 128
+
+
+def _race(url: str, bodies: list[bytes]) -> list[str]:
+    """POST every body at once from its own thread; the return strings in order."""
+    import threading
+    import urllib.request
+
+    barrier = threading.Barrier(len(bodies))
+    answers: list[str] = [""] * len(bodies)
+
+    def post(i: int) -> None:
+        request = urllib.request.Request(url, data=bodies[i], headers={"Content-Type": "text/xml"})
+        barrier.wait()
+        with urllib.request.urlopen(request, timeout=120) as response:
+            answers[i] = etree.fromstring(response.read()).findtext(".//return")
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(180)
+    return answers
+
+
+@pytest.mark.e2e
+def test_simultaneous_logins_with_the_right_password_all_pass(live_service, demo):
+    user_id = str(demo.person.pk)
+    answers = _race(
+        live_service + "/webservicesesws",
+        [seed_request(CODE, USERNAME, PASSWORD, user_id)] * 24,
+    )
+    assert all(len(answer) == 128 for answer in answers), answers
+
+
+@pytest.mark.e2e
+def test_simultaneous_guesses_cannot_slip_past_the_limit(live_service, demo, settings):
+    from esws.directory.models import LoginThrottle
+
+    user_id = str(demo.person.pk)
+    guesses = [seed_request(CODE, USERNAME, f"guess-{i}", user_id) for i in range(24)]
+    answers = _race(live_service + "/webservicesesws", guesses)
+    assert answers == [NO_ADMIN] * 24
+    # Each counted failure is one verified guess: the service's 2 web processes
+    # may let at most one guess each past the limit of 5 together.
+    row = LoginThrottle.objects.get(key=f"user:{demo.company.pk}:{USERNAME}")
+    assert 5 <= row.failures <= 6 and row.locked_until is not None
+    right = seed_request(CODE, USERNAME, PASSWORD, user_id)
+    assert _race(live_service + "/webservicesesws", [right]) == [NO_ADMIN]

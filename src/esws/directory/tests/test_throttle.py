@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from esws.directory import throttle
 from esws.directory.models import LoginThrottle
@@ -18,26 +21,35 @@ def keys(settings):
 
 
 def fail(keys) -> bool:
-    admitted = throttle.admit(keys)
-    if admitted:
-        throttle.failed(keys)
-    return admitted
+    attempt = throttle.admit(keys)
+    if attempt:
+        throttle.failed(attempt)
+    return attempt is not None
 
 
 def test_user_is_locked_after_the_limit_and_success_cannot_pass(keys, caplog):
     assert [fail(keys) for _ in range(4)] == [True, True, True, False]
     assert LoginThrottle.objects.get(key="user:1:alice").locked_until is not None
-    assert not throttle.admit(keys)  # a correct password would not even be checked
+    assert throttle.admit(keys) is None  # a correct password would not even be checked
     assert "lockout: user:1:alice" in caplog.text
 
 
-def test_success_resets_the_user_and_returns_the_address_slot(keys):
+def test_success_forgets_the_user_failures_not_the_address_ones(keys):
     fail(keys)
     fail(keys)
-    assert throttle.admit(keys)
-    throttle.succeeded(keys)
-    assert LoginThrottle.objects.get(key="user:1:alice").failures == 0
+    attempt = throttle.admit(keys)
+    assert attempt is not None and not attempt.clean
+    throttle.succeeded(attempt)
+    assert not LoginThrottle.objects.filter(key="user:1:alice").exists()
     assert LoginThrottle.objects.get(key="addr:10.0.0.1").failures == 2
+
+
+def test_successes_alone_write_nothing(keys):
+    for _ in range(10):
+        attempt = throttle.admit(keys)
+        assert attempt is not None and attempt.clean
+        throttle.succeeded(attempt)
+    assert not LoginThrottle.objects.exists()
 
 
 def test_address_limit_spans_usernames(settings):
@@ -48,15 +60,28 @@ def test_address_limit_spans_usernames(settings):
     assert fail(throttle.limits(1, "user99", "10.0.0.10"))
 
 
-def test_lift_ends_a_lockout(keys):
+def test_lift_ends_a_lockout_of_that_key_only(keys):
     for _ in range(3):
         fail(keys)
-    assert not throttle.admit(keys)
+    other = throttle.limits(1, "alice2", "10.0.0.11")
+    for _ in range(3):
+        fail(other)
+    assert throttle.admit(keys) is None
     assert throttle.lift("user:1:alice") == 1
-    assert throttle.admit(keys)
+    assert throttle.lift("addr:10.0.0.1") == 1
+    assert throttle.admit(keys) is not None
+    assert throttle.admit(other) is None
+
+
+def test_a_lockout_ends_by_itself(keys):
+    for _ in range(3):
+        fail(keys)
+    LoginThrottle.objects.update(locked_until=timezone.now() - timedelta(seconds=1))
+    assert fail(keys)  # admitted again, and counting starts afresh
+    assert LoginThrottle.objects.get(key="user:1:alice").failures == 1
 
 
 def test_username_case_does_not_evade_the_limit(keys, settings):
     for name in ("alice", "ALICE", "Alice"):
         fail(throttle.limits(1, name, ""))
-    assert not throttle.admit(throttle.limits(1, "aLiCe", ""))
+    assert throttle.admit(throttle.limits(1, "aLiCe", "")) is None

@@ -48,10 +48,10 @@ class Command(NounCommand):
         self, company: Company | None, username: str | None, address: str | None, **_: Any
     ) -> tuple[Any, str]:
         if address:
-            prefix = f"addr:{address}"
+            key = throttle.address_key(address)
         elif company and username:
-            prefix = f"user:{company.pk}:{username.casefold()}"
+            key = throttle.user_key(company.pk, username)
         else:
             raise CommandError("give --company and --username, or --address")
-        lifted = throttle.lift(prefix)
-        return {"lifted": lifted, "key": prefix}, f"lifted {lifted} lockout record(s) for {prefix}"
+        lifted = throttle.lift(key)
+        return {"lifted": lifted, "key": key}, f"lifted {lifted} lockout record(s) for {key}"
