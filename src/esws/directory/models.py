@@ -286,9 +286,15 @@ class SyncFilter(models.Model):
 
 
 def sync_filter_of(admin: Admin) -> SyncFilter:
-    """The admin's filter; an admin without one may sync everything (the default filter)."""
-    sync_filter, _ = SyncFilter.objects.get_or_create(admin=admin)
-    return sync_filter
+    """The admin's filter; an admin without one may sync everything (the default filter).
+
+    Free when the admin was fetched with select_related("sync_filter").
+    """
+    try:
+        return admin.sync_filter
+    except SyncFilter.DoesNotExist:
+        sync_filter, _ = SyncFilter.objects.get_or_create(admin=admin)
+        return sync_filter
 
 
 class LoginThrottle(models.Model):

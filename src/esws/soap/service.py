@@ -6,7 +6,7 @@ import logging
 import re
 from typing import TypeVar
 
-from django.db import models, transaction
+from django.db import models
 
 from esws.directory.auth import authenticate_admin
 from esws.directory.models import Company, Location, Person, sync_filter_of
@@ -24,7 +24,9 @@ M = TypeVar("M", bound=models.Model)
 
 def _by_id(queryset: models.QuerySet[M], value: str) -> M | None:
     value = value.strip()
-    return queryset.filter(pk=int(value)).first() if _ID_RE.fullmatch(value) else None
+    return (
+        queryset.filter(pk=int(value)).order_by("pk").first() if _ID_RE.fullmatch(value) else None
+    )
 
 
 def get_sync_token(params: dict[str, str | None], client: str) -> str:
@@ -71,5 +73,4 @@ def _get_sync_token(params: dict[str, str | None], client: str) -> tuple[str, Co
         location = _by_id(sync_filter_of(admin).allowed_locations(), location_id)
         if location is None:
             return answers.NO_LOCATION, company
-    with transaction.atomic():
-        return tokens.issue(admin, person, location, client=client), company
+    return tokens.issue(admin, person, location, client=client), company

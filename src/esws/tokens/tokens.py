@@ -29,7 +29,11 @@ def digest(token: str) -> str:
 
 
 def issue(admin: Admin, person: Person, location: Location | None = None, client: str = "") -> str:
-    """Store a new token bound to admin, person and optional location; return it in clear."""
+    """Store a new token bound to admin, person and optional location; return it in clear.
+
+    No transaction around the two rows: a token whose audit row could not be
+    written is never handed out, so it expires unused.
+    """
     token = secrets.token_hex(TOKEN_BYTES)
     now = timezone.now()
     row = SyncToken.objects.create(
