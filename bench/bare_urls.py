@@ -11,7 +11,7 @@ ANSWER = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n'
     b'<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/">'
     b'<SOAP-ENV:Body><ns1:Esws.getSyncTokenResponse xmlns:ns1="uen:esws">'
-    b"<return>ERROR_UNKNOWN_SECURITY_HASH</return>"
+    b"<return>ERROR_NO_SECURITY_HASH</return>"
     b"</ns1:Esws.getSyncTokenResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>"
 )
 

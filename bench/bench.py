@@ -47,7 +47,8 @@ SOAP_HEADERS = {
     "SOAPAction": '"uen:esws#Esws.getSyncToken"',
 }
 TOKEN_ANSWER = r"<return[^>]*>([0-9a-f]{128})</return>"
-ERROR_ANSWER = r">ERROR_UNKNOWN_SECURITY_HASH<"
+ERROR_ANSWER = r">ERROR_NO_SECURITY_HASH<"
+UNKNOWN_ANSWER = r">ERROR_UNKNOWN_SECURITY_HASH<"
 WEB_WORKERS, THREADS = 2, 4
 SUCCESS_CLIENTS = (1, 16, 64)
 ERROR_CLIENTS = 16
@@ -367,12 +368,13 @@ def load(
 
 def argon2_floor(seconds: float) -> float:
     """Verifications per second with the service's hasher, one process per core."""
-    from esws.directory.hashers import EswsArgon2Hasher as Hasher
+    from esws.directory.hashers import EswsArgon2Hasher
 
+    hasher = EswsArgon2Hasher()
     job = {
-        "time_cost": Hasher.time_cost,
-        "memory_cost": Hasher.memory_cost,
-        "parallelism": Hasher.parallelism,
+        "time_cost": hasher.time_cost,
+        "memory_cost": hasher.memory_cost,
+        "parallelism": hasher.parallelism,
         "seconds": seconds,
         "start_at": time.time() + 0.5,
     }
@@ -492,7 +494,10 @@ def one_run(
     m: dict[str, float] = {}
     problems: list[str] = []
     ok_body = envelope(demo.code, demo.username, demo.password, demo.user_id, demo.location_id)
-    bad_body = envelope("x" * 32, demo.username, demo.password, demo.user_id, None)
+    # The error path compared across servers: no security code, answered by all
+    # three without a database; the unknown code (one indexed query) is shown beside.
+    bad_body = envelope("", demo.username, demo.password, demo.user_id, None)
+    unknown_body = envelope("x" * 32, demo.username, demo.password, demo.user_id, None)
 
     def measure(key: str, server: str, path: str, body: str, expect: str, clients: int, s: float):
         # CPU per call (web processes and database backends) depends far less than
@@ -516,6 +521,7 @@ def one_run(
 
     m["ok.queries"] = queries_per_call(ok_body)
     m["err.queries"] = queries_per_call(bad_body)
+    m["unknown.queries"] = queries_per_call(unknown_body)
     # The floor is taken before and after the success path and averaged, so
     # that a change in the machine's load during the run shows in both.
     floor_before = argon2_floor(plan.floor_seconds)
@@ -524,6 +530,9 @@ def one_run(
             f"ok{clients}", "esws", SOAP_PATH, ok_body, TOKEN_ANSWER, clients, plan.level_seconds
         )
     m["floor"] = (floor_before + argon2_floor(plan.floor_seconds)) / 2
+    from django.conf import settings
+
+    m["argon2.kib"], m["argon2.t"] = settings.ESWS_ARGON2_MEMORY_KIB, settings.ESWS_ARGON2_TIME_COST
     for clients in SUCCESS_CLIENTS:
         m[f"ok{clients}.ratio"] = m[f"ok{clients}.rps"] / m["floor"]
 
@@ -531,6 +540,9 @@ def one_run(
         measure(
             f"err.{name}", name, path, bad_body, ERROR_ANSWER, ERROR_CLIENTS, plan.error_seconds
         )
+    seconds = plan.error_seconds
+    measure("unknown", "esws", SOAP_PATH, unknown_body, UNKNOWN_ANSWER, ERROR_CLIENTS, seconds)
+    m["unknown.vs_bare"] = m["unknown.rps"] / m["err.bare.rps"]
     m["err.vs_bare"] = m["err.esws.rps"] / m["err.bare.rps"]
     m["err.vs_spyne"] = m["err.esws.rps"] / m["err.spyne.rps"]
 
@@ -567,8 +579,10 @@ def report(med: dict[str, float], header: str, postgres: bool) -> str:
     cpu_head = "CPU ms per call" + (" (of which PostgreSQL)" if postgres else "")
     lines = [header, ""]
     lines += [
-        "**getSyncToken, success path** (argon2id 19 MiB, t=2, p=1; "
-        f"Argon2 floor: {fmt(med['floor'], 1)} verifications/s, one process per core; "
+        f"**getSyncToken, success path** (argon2id {med['argon2.kib'] / 1024:g} MiB, "
+        f"t={med['argon2.t']:g}, p=1; "
+        f"Argon2 floor: {fmt(med['floor'], 1)} verifications/s, one process per core, "
+        f"so {(os.cpu_count() or 1) * 1000 / med['floor']:.1f} CPU ms per verification; "
         f"{fmt(med['ok.queries'])} database queries per call)",
         "",
         f"| clients | req/s | p50 ms | p99 ms | of the Argon2 floor | {cpu_head} | errors |",
@@ -583,9 +597,11 @@ def report(med: dict[str, float], header: str, postgres: bool) -> str:
         )
     lines += [
         "",
-        f"**getSyncToken, error path** (ERROR_UNKNOWN_SECURITY_HASH, no hashing), "
+        f"**getSyncToken, error path** (ERROR_NO_SECURITY_HASH: no hashing, "
+        f"{fmt(med['err.queries'])} database queries), "
         f"{ERROR_CLIENTS} clients, same gunicorn ({WEB_WORKERS} workers x {THREADS} threads); "
-        f"{fmt(med['err.queries'])} database queries per ESWS call",
+        f"below it ERROR_UNKNOWN_SECURITY_HASH, which looks the code up "
+        f"({fmt(med['unknown.queries'])} database query)",
         "",
         f"| server | req/s | p50 ms | p99 ms | ESWS error path / this | {cpu_head} | errors |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -603,6 +619,11 @@ def report(med: dict[str, float], header: str, postgres: bool) -> str:
             f"| {cpu(k, 2)} "
             f"| {fmt(med[k + '.errors'])} |"
         )
+    lines.append(
+        f"| ESWS endpoint, unknown code | {fmt(med['unknown.rps'])} | {fmt(med['unknown.p50'], 1)} "
+        f"| {fmt(med['unknown.p99'], 1)} | {med['unknown.vs_bare']:.2f} of bare "
+        f"| {cpu('unknown', 2)} | {fmt(med['unknown.errors'])} |"
+    )
     lines += [
         "",
         "CPU per call: user and system time of the server's processes and of its "
@@ -774,7 +795,16 @@ def main() -> None:
         help="Where to write the tables (default: bench/results.md, "
         "which the README shows; a --quick run writes nothing unless asked).",
     )
+    parser.add_argument(
+        "--argon2",
+        metavar="KIB:PASSES",
+        help="Run the service with these argon2id costs (ESWS_ARGON2_MEMORY_KIB, "
+        "ESWS_ARGON2_TIME_COST) instead of the defaults, e.g. 65536:3.",
+    )
     args = parser.parse_args()
+    if args.argon2:
+        kib, _, passes = args.argon2.partition(":")
+        os.environ["ESWS_ARGON2_MEMORY_KIB"], os.environ["ESWS_ARGON2_TIME_COST"] = kib, passes
     plan = QUICK if args.quick else FULL
     if args.runs:
         plan = Plan(**{**plan.__dict__, "runs": args.runs})
