@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 
 from esws.directory import throttle
-from esws.directory.models import Admin, Company
+from esws.directory.models import Admin
 
 logger = logging.getLogger(__name__)
 
@@ -33,36 +33,31 @@ def _hashing_slots() -> threading.BoundedSemaphore:
     return threading.BoundedSemaphore(settings.ESWS_PASSWORD_HASH_SLOTS)
 
 
-def authenticate_admin(
-    company: Company, username: str, password: str, client: str = ""
-) -> Admin | None:
-    """The company's active admin with these credentials (its sync filter loaded), or None.
+def verify_admin(
+    company_id: int, username: str, admin: Admin | None, password: str, client: str = ""
+) -> bool:
+    """Whether ``admin``, the company's active admin of that username (None if
+    there is none), has this password.
 
     An unknown or inactive username costs the same password verification as a
     wrong password, so response times do not tell which usernames exist. During
     a lockout (esws.directory.throttle) nothing is verified at all: the answer
-    is the same None, and it costs no hashing.
+    is the same False, and it costs no hashing.
     """
-    admin = (
-        Admin.objects.filter(company=company, username=username, is_active=True)
-        .select_related("sync_filter")
-        .order_by("pk")  # not the model's ordering, which would join the company
-        .first()
-    )
-    limits = throttle.limits(company.pk, username, client)
+    limits = throttle.limits(company_id, username, client)
     with _hashing_slots():
         attempt = throttle.admit(limits)
         if attempt is None:
             logger.warning(
                 "admin login refused (locked out): company %s, client %s",
-                company.pk, client or "-",
+                company_id, client or "-",
             )  # fmt: skip
-            return None
+            return False
         if admin is None:
             check_password(password, _dummy_hash())
         elif admin.check_password(password):
             throttle.succeeded(attempt)
-            return admin
+            return True
         throttle.failed(attempt)
-    logger.info("admin authentication failed: company %s, client %s", company.pk, client or "-")
-    return None
+    logger.info("admin authentication failed: company %s, client %s", company_id, client or "-")
+    return False

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from esws.directory.models import LoginThrottle
 
 log = logging.getLogger(__name__)
+_TABLE = LoginThrottle._meta.db_table
 
 
 @dataclass(frozen=True)
@@ -57,21 +58,37 @@ def limits(company_id: int, username: str, client: str) -> list[Limit]:
 
 
 def admit(keys: list[Limit]) -> Attempt | None:
-    """The attempt if no key is locked, else None (and no hashing must follow). One SELECT."""
+    """The attempt if no key is locked, else None (and no hashing must follow).
+
+    One SELECT on every login, written out because building it through the
+    ORM cost more CPU than the rest of a getSyncToken call's queries.
+    """
     now = timezone.now()
     window_start = now - timedelta(seconds=settings.ESWS_LOCKOUT_WINDOW_SECONDS)
     by_key = {limit.key: limit for limit in keys}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT "key", failures, window_started_at, locked_until FROM {_TABLE} '  # noqa: S608
+            f'WHERE "key" IN ({", ".join(["%s"] * len(by_key))})',
+            list(by_key),
+        )
+        rows = cursor.fetchall()
     clean = True
-    for row in LoginThrottle.objects.filter(key__in=by_key):
-        if row.locked_until:
-            if row.locked_until > now:
+    for key, failures, window_started_at, locked_until in rows:
+        if locked_until:
+            if _aware(locked_until) > now:
                 return None
             continue  # the lockout is over: a fresh start
-        if row.window_started_at > window_start and row.failures:
-            if row.failures >= by_key[row.key].failures:
+        if _aware(window_started_at) > window_start and failures:
+            if failures >= by_key[key].failures:
                 return None
             clean = False
     return Attempt(keys, clean)
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back the UTC time Django stored, without its zone.
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
 
 
 def failed(attempt: Attempt) -> None:

@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 import logging
-import re
-from typing import TypeVar
 
-from django.db import models
-
-from esws.directory.auth import authenticate_admin
-from esws.directory.models import Company, Location, Person, sync_filter_of
-from esws.soap import answers
+from esws.directory.auth import verify_admin
+from esws.soap import answers, lookup
 from esws.tokens import tokens
 
 logger = logging.getLogger("esws.soap")
-
-# Ids are ASCII digits that fit a 64-bit primary key; int() alone would also
-# take "+5", "1_000" and non-ASCII digits, and overflow the database column.
-_ID_RE = re.compile(r"[0-9]{1,18}")
-
-M = TypeVar("M", bound=models.Model)
-
-
-def _by_id(queryset: models.QuerySet[M], value: str) -> M | None:
-    value = value.strip()
-    return (
-        queryset.filter(pk=int(value)).order_by("pk").first() if _ID_RE.fullmatch(value) else None
-    )
 
 
 def get_sync_token(params: dict[str, str | None], client: str) -> str:
@@ -36,41 +18,38 @@ def get_sync_token(params: dict[str, str | None], client: str) -> str:
     logger.info(
         "getSyncToken: %s (company %s, client %s)",
         outcome,
-        company.pk if company else "-",
+        company or "-",
         client or "-",
     )
     return answer
 
 
-def _get_sync_token(params: dict[str, str | None], client: str) -> tuple[str, Company | None]:
+def _get_sync_token(params: dict[str, str | None], client: str) -> tuple[str, int | None]:
     # Checked in the documentation's order: integrators rely on which error comes first.
     code = params.get("p_companyid")
     if code is None:
         return answers.NO_SECURITY_HASH, None
-    company = Company.by_code(code.strip())
-    if company is None:
-        return answers.UNKNOWN_SECURITY_HASH, None
     username = params.get("p_adminusername")
+    location_param = params.get("p_locationid")
+    location_id = lookup.parse_id(location_param)
+    facts = lookup.facts(
+        code.strip(), username, lookup.parse_id(params.get("p_userid")), location_id
+    )
+    if facts is None:
+        return answers.UNKNOWN_SECURITY_HASH, None
+    company = facts.company_id
     if username is None:
         return answers.NO_USERNAME, company
     password = params.get("p_adminpassword")
     if password is None:
         return answers.NO_PASSWORD, company
-    user_id = params.get("p_userid")
-    if user_id is None:
+    if params.get("p_userid") is None:
         return answers.NO_USERID, company
-    admin = authenticate_admin(company, username, password, client=client)
-    if admin is None:
+    if not verify_admin(company, username, facts.admin, password, client=client):
         return answers.NO_ADMIN, company
-    person = _by_id(Person.objects.filter(company=company), user_id)
-    if person is None:
+    assert facts.admin is not None  # verify_admin is False without an admin
+    if facts.person is None:
         return answers.NO_USER, company
-
-    location: Location | None = None
-    location_id = params.get("p_locationid")
-    if location_id is not None:
-        # allowed_locations() is already limited to the admin's company.
-        location = _by_id(sync_filter_of(admin).allowed_locations(), location_id)
-        if location is None:
-            return answers.NO_LOCATION, company
-    return tokens.issue(admin, person, location, client=client), company
+    if location_param is not None and facts.location is None:
+        return answers.NO_LOCATION, company
+    return tokens.issue(facts.admin, facts.person, facts.location, client=client), company

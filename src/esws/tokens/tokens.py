@@ -15,6 +15,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from esws.directory.models import Admin, Location, Person
@@ -22,6 +23,9 @@ from esws.tokens.models import SyncToken, TokenEvent
 
 TOKEN_BYTES = 64
 TOKEN_RE = re.compile(r"[0-9a-f]{128}")
+# Table names for the statements below (model metadata, never input).
+_TOKENS = SyncToken._meta.db_table
+_EVENTS = TokenEvent._meta.db_table
 
 
 def digest(token: str) -> str:
@@ -31,28 +35,31 @@ def digest(token: str) -> str:
 def issue(admin: Admin, person: Person, location: Location | None = None, client: str = "") -> str:
     """Store a new token bound to admin, person and optional location; return it in clear.
 
-    No transaction around the two rows: a token whose audit row could not be
-    written is never handed out, so it expires unused.
+    Two INSERTs written out, because building them through the ORM cost more
+    CPU than PostgreSQL spent on them. No transaction around the two rows: a
+    token whose audit row could not be written is never handed out, so it
+    expires unused.
     """
     token = secrets.token_hex(TOKEN_BYTES)
+    token_digest = digest(token)
     now = timezone.now()
-    row = SyncToken.objects.create(
-        digest=digest(token),
-        company_id=admin.company_id,
-        admin=admin,
-        person=person,
-        location=location,
-        issued_at=now,
-        expires_at=now + timedelta(seconds=settings.ESWS_TOKEN_TTL_SECONDS),
+    adapt = connection.ops.adapt_datetimefield_value
+    expires = now + timedelta(seconds=settings.ESWS_TOKEN_TTL_SECONDS)
+    detail = f"admin {admin.username}, user {person.pk}" + (
+        f", location {location.pk}" if location else ""
     )
-    TokenEvent.objects.create(
-        kind=TokenEvent.Kind.ISSUED,
-        token=row,
-        company_id=admin.company_id,
-        client=client,
-        detail=f"admin {admin.username}, user {person.pk}"
-        + (f", location {location.pk}" if location else ""),
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_TOKENS} (digest, company_id, admin_id, person_id, location_id, "  # noqa: S608
+            "issued_at, expires_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [token_digest, admin.company_id, admin.pk, person.pk,
+             location.pk if location else None, adapt(now), adapt(expires)],
+        )  # fmt: skip
+        cursor.execute(
+            f"INSERT INTO {_EVENTS} (kind, token_id, company_id, at, client, detail) "  # noqa: S608
+            f"SELECT %s, id, company_id, %s, %s, %s FROM {_TOKENS} WHERE digest = %s",
+            [TokenEvent.Kind.ISSUED.value, adapt(now), client, detail[:200], token_digest],
+        )
     return token
 
 

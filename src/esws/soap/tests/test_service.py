@@ -268,17 +268,16 @@ def test_one_log_line_per_call_without_secrets(demo, valid, caplog):
         assert secret not in everything
 
 
-# --- authenticate_admin -------------------------------------------------------
+# --- verifying the admin ----------------------------------------------------------
 
 
-def test_authenticate_admin(demo):
-    company = demo.company
-    assert auth.authenticate_admin(company, demo_data.USERNAME, demo_data.PASSWORD) == demo.admin
-    assert auth.authenticate_admin(company, demo_data.USERNAME, "wrong") is None
-    assert auth.authenticate_admin(company, "nobody", demo_data.PASSWORD) is None
+def test_admin_is_verified_against_the_stored_hash(demo, valid):
+    assert auth.verify_admin(demo.company.pk, demo_data.USERNAME, demo.admin, demo_data.PASSWORD)
+    assert not auth.verify_admin(demo.company.pk, demo_data.USERNAME, demo.admin, "wrong")
+    assert not auth.verify_admin(demo.company.pk, "nobody", None, demo_data.PASSWORD)
 
 
-def test_unknown_username_still_verifies_a_password(demo, monkeypatch):
+def test_unknown_or_inactive_username_still_verifies_a_password(demo, valid, monkeypatch):
     checked: list[str] = []
     real = auth.check_password
 
@@ -289,7 +288,7 @@ def test_unknown_username_still_verifies_a_password(demo, monkeypatch):
     monkeypatch.setattr(auth, "check_password", spy)
     Admin.objects.filter(pk=demo.admin.pk).update(is_active=False)
     for username in ("nobody", demo_data.USERNAME):
-        assert auth.authenticate_admin(demo.company, username, demo_data.PASSWORD) is None
+        assert call(valid, p_adminusername=username) == answers.NO_ADMIN
     # Same hasher as real admins' passwords, so the same cost.
     assert checked == [auth._dummy_hash()] * 2
     assert checked[0].split("$")[:4] == demo.admin.password.split("$")[:4]
