@@ -85,5 +85,14 @@ def database(url: str) -> dict[str, object]:
             "PORT": str(parts.port or ""),
             "CONN_MAX_AGE": env_int("ESWS_DB_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
+            # Server-side binding lets psycopg prepare a statement after its
+            # fifth use on a connection, so PostgreSQL stops planning the hot
+            # queries anew: a third of its CPU per getSyncToken (bench/).
+            # ESWS_DB_PREPARED=0 behind a pooler that cannot keep them.
+            "OPTIONS": (
+                {"server_side_binding": True, "prepare_threshold": 5}
+                if env_bool("ESWS_DB_PREPARED", True)
+                else {}
+            ),
         }
     raise ValueError(f"ESWS_DATABASE_URL: unsupported scheme {parts.scheme!r}")
