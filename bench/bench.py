@@ -7,7 +7,8 @@ the references: the same gunicorn serving a bare Django view (bare_settings)
 and spyne 2.14 (spyne_app, from bench/.venv-spyne). Every run measures each
 reference next to its figure, so a ratio compares like with like on a shared
 two-core machine; the tables show medians over the runs. Start it with
-bench/run; the tables also go to bench/results.md.
+bench/run; a full run also writes the tables into the README, between its
+bench markers.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 SPYNE_PYTHON = BENCH / ".venv-spyne" / "bin" / "python"
+README = ROOT / "README.md"
+BEGIN_MARK, END_MARK = "<!-- bench:begin -->", "<!-- bench:end -->"
 PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 BENCH_DB = "esws_bench"
 SOAP_PATH = "/webservicesesws"
@@ -688,6 +691,13 @@ def report(med: dict[str, float], header: str, postgres: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def into_readme(table: str) -> None:
+    """Replace what stands between the README's bench markers with the new tables."""
+    text = README.read_text()
+    start, end = text.index(BEGIN_MARK) + len(BEGIN_MARK), text.index(END_MARK)
+    README.write_text(text[:start] + "\n" + table + text[end:])
+
+
 def header(plan: Plan, database: str) -> str:
     rev = subprocess.run(
         ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
@@ -792,8 +802,8 @@ def main() -> None:
     parser.add_argument(
         "--out",
         type=Path,
-        help="Where to write the tables (default: bench/results.md, "
-        "which the README shows; a --quick run writes nothing unless asked).",
+        help="Write the tables to this file instead of into README.md "
+        "(a --quick run writes nothing unless asked).",
     )
     parser.add_argument(
         "--argon2",
@@ -846,10 +856,12 @@ def main() -> None:
         )
         table = report(medians, top + busy, database.startswith("PostgreSQL"))
         print("\n" + table)
-        out = args.out or (None if args.quick else BENCH / "results.md")
-        if out:
-            out.write_text(table)
-            print(f"(written to {out})")
+        if args.out:
+            args.out.write_text(table)
+            print(f"(written to {args.out})")
+        elif not args.quick:
+            into_readme(table)
+            print(f"(written into {README})")
     except BaseException:
         for log in sorted(workdir.glob("*.log")):
             tail = log.read_text(errors="replace").splitlines()[-15:]
