@@ -32,6 +32,7 @@ _COMMAND_ID = re.compile(r"[A-Za-z0-9]{1,16}")
 _NUMBER = re.compile(r"-?[0-9]{1,9}")
 _DIGITS = re.compile(r"[0-9]{0,24}")
 _CARD = re.compile(r"[0-9]{1,20}|\[[0-9A-Fa-f]{8}\]")
+_VICE_CARD = re.compile(r"[0-9]{1,20}")  # decimal only
 _TIME_ZONES = re.compile(r"[0-9]{16}")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _TABLE = re.compile(r"[A-Za-z]{1,32}")
@@ -371,6 +372,7 @@ class UserInfo:
     group: int = 1
     time_zones: str = "0000000000000000"
     verify: int = -1  # -1: the group's verification mode
+    vice_card: str = ""  # a second card, decimal
 
 
 @dataclass(frozen=True)
@@ -475,6 +477,7 @@ def kind_of(record: Record) -> str:
 
 def _user_fields(user: UserInfo) -> str:
     card = user.card and _checked(user.card, _CARD, "card")
+    vice_card = user.vice_card and _checked(user.vice_card, _VICE_CARD, "second card")
     return _join(
         [
             ("PIN", _pin(user.pin)),
@@ -485,6 +488,8 @@ def _user_fields(user: UserInfo) -> str:
             ("Grp", user.group),
             ("TZ", _checked(user.time_zones, _TIME_ZONES, "TZ")),
             ("Verify", user.verify),
+            # Always sent, so that a second card taken away leaves the terminal too.
+            ("ViceCard", vice_card),
         ]
     )
 
@@ -529,6 +534,7 @@ def _parse_user(fields: Mapping[str, str]) -> UserInfo:
         group=_number(fields, "grp", 1),
         time_zones=fields.get("tz", "") or "0000000000000000",
         verify=_number(fields, "verify", -1),
+        vice_card=fields.get("vicecard", ""),
     )
 
 

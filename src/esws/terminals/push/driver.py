@@ -19,7 +19,8 @@ def commands_for(plan: Plan) -> list[codec.Command]:
 
     The whole user record (unsent fields may be reset by the terminal), then
     the removal of all templates, then the templates the plan has: stale ones
-    cannot survive. The terminal holds one card; the first is sent.
+    cannot survive. The terminal holds two cards (Card and ViceCard): the
+    first two in the user's order are sent.
     """
     if isinstance(plan, Removal):
         return [codec.Delete("USERINFO", plan.user_id)]
@@ -31,6 +32,7 @@ def commands_for(plan: Plan) -> list[codec.Command]:
         privilege=PRIVILEGES.get(plan.role, 0),
         password=plan.pin_code,
         card=cards[0] if cards else "",
+        vice_card=cards[1] if len(cards) > 1 else "",
     )
     commands: list[codec.Command] = [
         codec.Update(user),

@@ -92,6 +92,7 @@ class Emulator:
                 "privilege": record.privilege,
                 "password": record.password,
                 "card": record.card,
+                "vice_card": record.vice_card,
                 "group": record.group,
                 "time_zones": record.time_zones,
                 "verify": record.verify,
@@ -115,9 +116,10 @@ class Emulator:
         for pin, user in sorted(self.users.items()):
             fingers = ", ".join(sorted(user["fingerprints"], key=int)) or "none"
             faces = ", ".join(sorted(user["faces"], key=int)) or "none"
+            cards = ", ".join(c for c in (user["card"], user.get("vice_card")) if c) or "none"
             self.write(
                 f"  PIN {pin}  {user['name'] or '(no name)'}  privilege {user['privilege']}  "
-                f"password {user['password'] or 'none'}  card {user['card'] or 'none'}  "
+                f"password {user['password'] or 'none'}  cards {cards}  "
                 f"fingerprints {fingers}  faces {faces}"
             )
 
@@ -191,9 +193,10 @@ class Emulator:
                 self.poll()
             except (OSError, http.client.HTTPException, codec.ProtocolError) as exc:
                 connected = False
-                self.write(f"{self.sn}: {_reason(exc)}; trying again in {self.error_delay:g} s")
                 if once:
+                    self.write(f"{self.sn}: {_reason(exc)}")
                     return 1
+                self.write(f"{self.sn}: {_reason(exc)}; trying again in {self.error_delay:g} s")
                 self._sleep(self.error_delay)
                 continue
             if once:

@@ -40,6 +40,7 @@ def expected_user(person: Person) -> dict[str, Any]:
         "privilege": 0,
         "password": person.pin,
         "card": cards[0] if cards else "",
+        "vice_card": cards[1] if len(cards) > 1 else "",
         "group": 1,
         "time_zones": "0000000000000000",
         "verify": -1,

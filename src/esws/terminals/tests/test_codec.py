@@ -144,8 +144,15 @@ def test_user_command_as_in_the_protocol_document():
     user = codec.UserInfo(pin="1001", name="Alice", card="[15CD5B07]")
     assert codec.command_text(codec.Update(user)) == (
         f"DATA UPDATE USERINFO PIN=1001{T}Name=Alice{T}Pri=0{T}Passwd={T}Card=[15CD5B07]"
-        f"{T}Grp=1{T}TZ=0000000000000000{T}Verify=-1"
+        f"{T}Grp=1{T}TZ=0000000000000000{T}Verify=-1{T}ViceCard="
     )
+
+
+def test_a_second_card_goes_as_vice_card_in_decimal():
+    user = codec.UserInfo(pin="1", card="123456789", vice_card="987654321")
+    assert codec.command_text(codec.Update(user)).endswith(f"{T}ViceCard=987654321")
+    with pytest.raises(codec.ProtocolError):
+        codec.command_text(codec.Update(codec.UserInfo(pin="1", vice_card="[15CD5B07]")))
 
 
 def test_fingerprint_and_face_commands_carry_the_base64_length():
@@ -494,10 +501,11 @@ names = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00")
     privilege=st.sampled_from([0, 2, 14]),
     password=st.from_regex(r"[0-9]{0,8}", fullmatch=True),
     card=st.one_of(st.just(""), st.from_regex(r"[1-9][0-9]{0,9}", fullmatch=True)),
+    vice_card=st.one_of(st.just(""), st.from_regex(r"[1-9][0-9]{0,9}", fullmatch=True)),
 )
-def test_user_records_survive_the_wire(pin, name, privilege, password, card):
-    user = codec.UserInfo(pin, name, privilege, password, card)
+def test_user_records_survive_the_wire(pin, name, privilege, password, card, vice_card):
+    user = codec.UserInfo(pin, name, privilege, password, card, vice_card=vice_card)
     parsed = codec.parse_command(codec.command_text(codec.Update(user)))
     assert parsed == codec.Update(
-        codec.UserInfo(pin, codec._free_text(name), privilege, password, card)
+        codec.UserInfo(pin, codec._free_text(name), privilege, password, card, vice_card=vice_card)
     )
