@@ -97,6 +97,7 @@ TERMINAL_TEXT = {
     TerminalSync.Status.WAITING: "Waiting for the terminal to connect",
     TerminalSync.Status.DONE: "Done",
     TerminalSync.Status.FAILED: "Failed",
+    TerminalSync.Status.REPLACED: "Replaced by a later sync",
 }
 
 
@@ -129,6 +130,12 @@ def run_status(run: SyncRun | None) -> dict[str, Any]:
             f"The terminal of {location} is up to date."
             if len(syncs) == 1
             else f"All {len(syncs)} terminals of {location} are up to date."
+        )
+    elif run.status == SyncRun.Status.REPLACED:
+        title = "Replaced by a later sync"
+        message = (
+            "A later sync of this user took over before every terminal of "
+            f"{location} confirmed this one; that sync shows the result."
         )
     else:
         title = "Sync failed"

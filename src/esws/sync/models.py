@@ -15,6 +15,7 @@ class SyncRun(models.Model):
         RUNNING = "running"
         DONE = "done"
         FAILED = "failed"
+        REPLACED = "replaced"  # a later sync of the user took over before it finished
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
     admin = models.ForeignKey(
@@ -42,6 +43,7 @@ class TerminalSync(models.Model):
         WAITING = "waiting"  # queued for a terminal that has not confirmed yet
         DONE = "done"
         FAILED = "failed"
+        REPLACED = "replaced"  # a later sync's commands took over before the terminal confirmed
 
     run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="terminals")
     terminal = models.ForeignKey(Terminal, on_delete=models.CASCADE, related_name="syncs")

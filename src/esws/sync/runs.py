@@ -80,9 +80,12 @@ def refresh_status(run_id: int) -> str:
         status = SyncRun.Status.RUNNING
     elif TerminalSync.Status.FAILED in statuses:
         status = SyncRun.Status.FAILED
+    elif TerminalSync.Status.REPLACED in statuses:
+        status = SyncRun.Status.REPLACED
     else:
         status = SyncRun.Status.DONE
-    finished = timezone.now() if status in {SyncRun.Status.DONE, SyncRun.Status.FAILED} else None
+    active = status in {SyncRun.Status.QUEUED, SyncRun.Status.RUNNING}
+    finished = None if active else timezone.now()
     SyncRun.objects.filter(pk=run_id).update(status=status, detail=detail, finished_at=finished)
     log.info("sync %s: %s", run_id, status)
     return str(status)

@@ -80,7 +80,7 @@ def enqueue(terminal: Terminal, user_id: str, texts: Sequence[str], sync: Termin
         replaced = {sync_id for _, _, sync_id in stale if sync_id not in (None, sync.pk)}
         closed = TerminalSync.objects.filter(pk__in=replaced, status__in=OPEN)
         run_ids = set(closed.values_list("run_id", flat=True))
-        closed.update(status=TerminalSync.Status.FAILED, detail=REPLACED, updated_at=now)
+        closed.update(status=TerminalSync.Status.REPLACED, detail=REPLACED, updated_at=now)
         PushCommand.objects.bulk_create(
             PushCommand(terminal=terminal, terminal_sync=sync, user_id=user_id, text=text)
             for text in texts

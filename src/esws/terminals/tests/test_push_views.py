@@ -11,6 +11,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from esws.console import display
 from esws.directory.models import Access, Company, Location, Terminal
 from esws.sync.models import SyncRun
 from esws.terminals.models import PushCommand, PushState, RawUpload
@@ -181,7 +182,12 @@ def test_second_sync_replaces_the_queued_commands(demo, push_terminal, device):
     assert PushCommand.objects.filter(status="queued").count() == 7
     assert set(PushCommand.objects.values_list("terminal_sync__run", flat=True)) == {second.pk}
     first_sync = first.terminals.get()
-    assert (first_sync.status, first_sync.detail) == ("failed", queue.REPLACED)
+    assert (first_sync.status, first_sync.detail) == ("replaced", queue.REPLACED)
+    first.refresh_from_db()
+    assert first.status == "replaced"
+    shown = display.run_status(first)
+    assert (shown["state"], shown["title"]) == ("replaced", "Replaced by a later sync")
+    assert [t["text"] for t in shown["terminals"]] == ["Replaced by a later sync"]
 
     device.answer(device.poll())
     assert device.emulator.users[str(demo.person.pk)]["name"].startswith("Alicia")
