@@ -14,7 +14,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -25,13 +25,24 @@ from django.utils.timezone import is_naive, make_aware
 from esws.directory.models import Company, Location, Person
 
 
+class VerbParser(CommandParser):
+    """A verb's usage errors, an unknown id among them, as one line on stderr (exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        if self.called_from_command_line:
+            self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        raise CommandError(f"Error: {message}")
+
+
 class NounCommand(BaseCommand):
     """A command with verbs: ``esws <noun> <verb> [options]``."""
 
     verbs: dict[str, str] = {}  # verb -> help
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+        sub = parser.add_subparsers(
+            dest="verb", required=True, metavar="VERB", parser_class=VerbParser
+        )
         for verb, help_text in self.verbs.items():
             p = sub.add_parser(verb, help=help_text, description=help_text)
             p.add_argument("--json", action="store_true", help="Print the result as JSON.")
@@ -52,7 +63,7 @@ class NounCommand(BaseCommand):
 
 
 def argument_type(fn: Callable[[str], Any]) -> Callable[[str], Any]:
-    """Let a lookup serve as an argparse type: a miss becomes a usage error (exit 2)."""
+    """Let a lookup serve as an argparse type: a miss becomes a one-line usage error (exit 2)."""
 
     @functools.wraps(fn)
     def wrapper(value: str) -> Any:

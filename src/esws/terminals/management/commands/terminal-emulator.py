@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -39,6 +40,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        server = urlsplit(options["server"])
+        if server.scheme not in ("http", "https") or not server.hostname:
+            raise CommandError(f"--server must be an http(s) URL, not {options['server']!r}")
         emulator = Emulator(
             options["server"],
             options["sn"],
