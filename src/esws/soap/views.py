@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from esws.http import client_address
 from esws.soap import codec, service
+from esws.soap.codec import OPERATION_PREFIX
 from esws.soap.wsdl import build_wsdl
 
 logger = logging.getLogger("esws.soap")
@@ -26,7 +27,11 @@ OPERATIONS: dict[str, Callable[[dict[str, str | None], str], str]] = {
 
 def _fault(code: codec.FaultCode, message: str) -> HttpResponse:
     # SOAP 1.1 over HTTP: a Fault travels with status 500.
-    return HttpResponse(codec.build_fault(code, message), content_type=XML, status=500)
+    response = HttpResponse(codec.build_fault(code, message), content_type=XML, status=500)
+    # Logged here already, at its true level: django.request would log every
+    # 500 as a server error, a client's malformed call included.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 def _read_body(request: HttpRequest, limit: int) -> bytes:
@@ -47,7 +52,11 @@ def _call(request: HttpRequest) -> HttpResponse:
     call = codec.parse_request(_read_body(request, limit), limit)
     operation = OPERATIONS.get(call.operation)
     if operation is None:
-        raise codec.SoapFault("Client", f"unknown operation {call.operation}")
+        raise codec.SoapFault(
+            "Client",
+            f"unknown operation {OPERATION_PREFIX}{call.operation}; this service answers "
+            + ", ".join(OPERATION_PREFIX + name for name in OPERATIONS),
+        )
     answer = operation(call.params, client_address(request))
     return HttpResponse(codec.build_response(call.operation, answer), content_type=XML)
 
@@ -81,5 +90,5 @@ def _not_allowed() -> HttpResponse:
         content_type="text/plain; charset=utf-8",
         status=405,
     )
-    response["Allow"] = "POST"
+    response["Allow"] = "GET, HEAD, POST"
     return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 
 import pytest
@@ -106,7 +107,10 @@ def assert_fault(result: tuple[int, str, bytes], code: str, message: str) -> Non
         ),
         (external_entity("file:///etc/passwd"), "a DOCTYPE is not allowed in a SOAP message"),
         (nested(100), "elements nested deeper than 16 levels"),
-        (envelope("<Esws.getTotalSyncToken/>"), "unknown operation getTotalSyncToken"),
+        (
+            envelope("<Esws.getTotalSyncToken/>"),
+            "unknown operation Esws.getTotalSyncToken; this service answers Esws.getSyncToken",
+        ),
         (envelope(""), "no operation in the SOAP Body"),
         (b"<a>" * 100_000, "request too large (limit 65536 bytes)"),
     ],
@@ -114,6 +118,14 @@ def assert_fault(result: tuple[int, str, bytes], code: str, message: str) -> Non
 def test_client_faults(db, client, settings, body, message):
     settings.ESWS_SOAP_MAX_BODY = 65536
     assert_fault(post(client, body), "Client", message)
+
+
+def test_a_client_fault_is_logged_as_the_clients_mistake(db, client, caplog):
+    caplog.set_level(logging.INFO)
+    assert_fault(
+        post(client, b"<not xml"), "Client", "request is not well-formed XML (line 1, column 9)"
+    )
+    assert [(r.name, r.levelname) for r in caplog.records] == [("esws.soap", "INFO")]
 
 
 @pytest.mark.parametrize(
@@ -181,7 +193,7 @@ def test_unexpected_error_is_a_server_fault_without_details(
 def test_other_methods_are_not_allowed(client, method):
     response = client.generic(method, URL)
     assert response.status_code == 405
-    assert response["Allow"] == "POST"
+    assert response["Allow"] == "GET, HEAD, POST"
 
 
 def test_get_without_wsdl_is_not_allowed(client):
