@@ -57,6 +57,12 @@ def remember(request: HttpRequest, run_id: int | None, notice: str = "") -> None
     request.session.modified = True
 
 
+def opened_for(request: HttpRequest) -> int | None:
+    """The person this browser's console session was opened for, if it has one."""
+    data = request.session.get(KEY)
+    return data["person"] if data else None
+
+
 def load(request: HttpRequest, person_id: int) -> Console | None:
     """The console for this person if the session is scoped to them and alive."""
     data = request.session.get(KEY)

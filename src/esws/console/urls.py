@@ -10,6 +10,7 @@ app_name = "console"
 urlpatterns = [
     # <path:...>: anything after the prefix is answered (and logged) as a refused token.
     path("users/oneSyncUserLogin/<path:token>", views.redeem, name="redeem"),
+    path("users/oneSyncUserLogin/", views.redeem, {"token": ""}),
     path("users/sync/closed/", views.closed, name="closed"),
     path("users/sync/<int:person_id>/", views.sync_page, name="sync"),
     path("users/sync/<int:person_id>/run", views.start_sync, name="run"),

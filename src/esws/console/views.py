@@ -40,6 +40,12 @@ SESSION_ENDED = (
     "this browser. To synchronize again, ask the application for a new link.",
     "info",
 )
+OTHER_USER = (
+    "Not part of this session",
+    "A sync link opens the console for one user only. To synchronize another user, "
+    "ask the application for a link for that user.",
+    "warning",
+)
 CLOSED = ("Session closed", "You can close this window.", "ok")
 
 
@@ -61,10 +67,10 @@ def _see_other(url: str) -> HttpResponse:
     return response
 
 
-def _session_ended(request: HttpRequest) -> HttpResponse:
+def _refused(request: HttpRequest, page: tuple[str, str, str]) -> HttpResponse:
     if not _wants_json(request):
-        return _message(request, SESSION_ENDED, 403)
-    title, text, _ = SESSION_ENDED
+        return _message(request, page, 403)
+    title, text, _ = page
     response = JsonResponse({"state": "ended", "title": title, "message": text}, status=403)
     response.headers["Content-Security-Policy"] = content_security_policy(ANYONE)
     return response
@@ -82,7 +88,9 @@ def scoped(
     def wrapper(request: HttpRequest, person_id: int) -> HttpResponse:
         console = scope.load(request, person_id)
         if console is None:
-            return _session_ended(request)
+            opened_for = scope.opened_for(request)
+            other = opened_for is not None and opened_for != person_id
+            return _refused(request, OTHER_USER if other else SESSION_ENDED)
         response = view(request, console)
         ancestors = company_frame_ancestors(console.company)
         response.headers["Content-Security-Policy"] = content_security_policy(ancestors)

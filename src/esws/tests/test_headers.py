@@ -38,3 +38,24 @@ def test_sync_pages_keep_their_own_policy(client, demo):
     response = client.get("/users/oneSyncUserLogin/" + "0" * 128)
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "style-src 'self' 'unsafe-inline'" not in response.headers["Content-Security-Policy"]
+
+
+def test_an_unknown_address_gets_a_readable_page(client, db):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in response.content.decode()
+
+
+def test_a_server_error_gets_a_readable_page_without_details(client, db, monkeypatch):
+    from esws.console import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(views.tokens, "redeem", broken)
+    client.raise_request_exception = False
+    response = client.get("/users/oneSyncUserLogin/" + "0" * 128)
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "<h1>Something went wrong</h1>" in page
+    assert "secret internal detail" not in page and "Traceback" not in page

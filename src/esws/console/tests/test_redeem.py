@@ -58,6 +58,7 @@ def test_a_redeemed_token_is_refused_the_second_time(client, demo):
         "0" * 127 + "g",
         "0" * 128 + "/extra",
         "%20",
+        "",  # the address without a token
     ],
 )
 def test_unknown_and_malformed_tokens_get_the_invalid_link_page(client, demo, token):

@@ -40,7 +40,9 @@ def test_other_people_are_out_of_reach(client, demo, open_link):
     open_link()
     bram = Person.objects.get(first_name="Bram")
     for method, url in urls(bram):
-        assert getattr(client, method)(url).status_code == 403, url
+        response = getattr(client, method)(url)
+        assert response.status_code == 403, url
+        assert "A sync link opens the console for one user only" in response.content.decode()
     assert not SyncRun.objects.exists()
     # The session itself is not harmed by the attempt.
     assert client.get(page(demo.person)).status_code == 200
