@@ -38,6 +38,23 @@ def env_int(name: str, default: int, minimum: int = 0) -> int:
     return number
 
 
+# Hosts whose plain-HTTP pages browsers count as secure contexts (and so keep
+# Secure cookies from): loopback, and *.localhost.
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def secure_context(url: str) -> bool:
+    """Whether browsers keep Secure cookies from pages under ``url``."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return (
+        parts.scheme == "https"
+        or host in _LOOPBACK_HOSTS
+        or host.startswith("127.")
+        or host.endswith(".localhost")
+    )
+
+
 def data_dir() -> Path:
     """Where the embedded database and the generated secret key live."""
     path = Path(env("ESWS_DATA_DIR", "var")).resolve()

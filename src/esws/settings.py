@@ -123,15 +123,20 @@ WHITENOISE_USE_FINDERS = True
 
 # Sessions and cookies: hardened by default. The console's session cookie must
 # also work inside a cross-site iframe, so it is SameSite=None; Secure;
-# Partitioned (see esws.console.middleware).
+# Partitioned (see esws.console.middleware). Browsers drop Secure cookies sent
+# over plain HTTP to any host but loopback: a service whose public URL is such
+# (a sandbox on a LAN) sends ordinary SameSite=Lax cookies instead, so that the
+# console works top-level there, though not in another site's frame
+# (esws.console.checks warns).
+ESWS_SECURE_COOKIES = config.secure_context(ESWS_PUBLIC_URL)
 SESSION_COOKIE_NAME = "esws_session"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = True
-SESSION_COOKIE_SAMESITE = "None"
+SESSION_COOKIE_SECURE = ESWS_SECURE_COOKIES
+SESSION_COOKIE_SAMESITE = "None" if ESWS_SECURE_COOKIES else "Lax"
 SESSION_COOKIE_AGE = config.env_int("ESWS_SESSION_AGE", 8 * 3600)
-CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = ESWS_SECURE_COOKIES
 CSRF_COOKIE_HTTPONLY = True
-CSRF_COOKIE_SAMESITE = "None"
+CSRF_COOKIE_SAMESITE = SESSION_COOKIE_SAMESITE
 # The CSRF token lives in the session: one (partitioned) cookie to carry in a
 # cross-site iframe, and "Done" in the console invalidates both at once.
 CSRF_USE_SESSIONS = True

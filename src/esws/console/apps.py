@@ -8,6 +8,6 @@ class ConsoleConfig(AppConfig):
     verbose_name = "Sync console"
 
     def ready(self) -> None:
-        from esws.console import redaction
+        from esws.console import checks, redaction  # noqa: F401 (checks registers itself)
 
         redaction.install()

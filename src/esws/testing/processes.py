@@ -84,10 +84,12 @@ def running_service(
     web_workers: int = 2,
     task_workers: int = 1,
     extra_env: dict[str, str] | None = None,
+    public_host: str = "127.0.0.1",
 ) -> Iterator[str]:
-    """gunicorn plus task workers on a free port; yields the base URL."""
+    """gunicorn plus task workers on a free port of loopback; yields the public base URL,
+    on ``public_host`` (a name the test's client maps to loopback)."""
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://{public_host}:{port}"
     env = service_env({"ESWS_PUBLIC_URL": base, **(extra_env or {})})
     log = workdir / "service.log"
     web = subprocess.Popen(
@@ -112,7 +114,7 @@ def running_service(
     )
     workers = [start_worker(env, log) for _ in range(task_workers)]
     try:
-        wait_http(base + "/webservicesesws?wsdl", web)
+        wait_http(f"http://127.0.0.1:{port}/webservicesesws?wsdl", web)
         yield base
     finally:
         for proc in [web, *workers]:

@@ -23,6 +23,7 @@ from esws.directory.demo import Demo
 from esws.directory.models import Person, Terminal
 from esws.sync.models import SyncRun
 from esws.terminals.models import Simulator, TerminalUser
+from esws.testing.processes import running_service
 from esws.tokens import tokens
 from esws.tokens.models import SyncToken
 
@@ -274,6 +275,40 @@ def test_pressing_the_button_after_the_session_ended_says_so(live_service, demo,
     page.get_by_role("button", name="Synchronize user").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your session has ended")
     assert not SyncRun.objects.exists()
+
+
+# A name for the service as a sandbox on a LAN serves it: plain HTTP, not
+# loopback, so not a secure context; the browser maps it to 127.0.0.1.
+LAN_HOST = "esws-sandbox.test"
+
+
+@pytest.fixture(scope="module")
+def plain_http_service(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:
+    """The service with ESWS_PUBLIC_URL=http://<a LAN host>:<port>."""
+    with (
+        django_db_blocker.unblock(),
+        running_service(tmp_path_factory.mktemp("plain-http"), public_host=LAN_HOST) as url,
+    ):
+        yield url
+
+
+def test_a_sandbox_served_over_plain_http_to_the_lan_synchronizes(
+    plain_http_service, transactional_db, demo, playwright, shot
+):
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[*ARGS, f"--host-resolver-rules=MAP {LAN_HOST} 127.0.0.1"],
+    )
+    page = browser.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(plain_http_service + link(tokens.issue(demo.admin, demo.person, demo.location)))
+    expect(page.locator("#toast .toast__title")).to_have_text("Synchronized")
+    shot(page, "plain-http-done")
+    assert_synced(demo, office_terminals(demo), "1234", ALICE_ALL)
+    (cookie,) = page.context.cookies()
+    assert (cookie["secure"], cookie["sameSite"]) == (False, "Lax")
+    browser.close()
 
 
 class ParentSite(http.server.ThreadingHTTPServer):
