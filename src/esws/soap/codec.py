@@ -9,6 +9,7 @@ and a document that carries a DOCTYPE is refused whatever it declares.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Literal
 from xml.sax.saxutils import escape
@@ -59,16 +60,23 @@ _NIL_ATTR = f"{{{XSI}}}nil"
 _TOO_DEEP = etree.XPath("boolean(/*" + "/*" * MAX_DEPTH + ")")
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        dtd_validation=False,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+class _Parsers(threading.local):
+    """One hardened parser per thread: lxml parsers may be reused one document
+    after another, but should not be shared between threads."""
+
+    def __init__(self) -> None:
+        self.parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            dtd_validation=False,
+            load_dtd=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+
+
+_parsers = _Parsers()
 
 
 def _localname(tag: str) -> str:
@@ -82,7 +90,7 @@ def parse_request(body: bytes, max_size: int) -> Call:
     if not body.strip():
         raise SoapFault("Client", "empty request")
     try:
-        root = etree.fromstring(body, _parser())
+        root = etree.fromstring(body, _parsers.parser)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position
         raise SoapFault(
