@@ -94,6 +94,8 @@ def http_job(job: dict) -> dict:
     deadline = job["start_at"] + job["seconds"]
     per_thread = max(1, job["max_requests"] // job["threads"])
     latencies: list[list[float]] = [[] for _ in range(job["threads"])]
+    finished: list[list[float]] = [[] for _ in range(job["threads"])]
+    stopped = [deadline] * job["threads"]
     errors = [0] * job["threads"]
     samples: list[str] = []
 
@@ -112,6 +114,7 @@ def http_job(job: dict) -> dict:
                 elapsed = time.perf_counter() - started
                 if status == 200 and expect.search(answer):
                     latencies[i].append(elapsed)
+                    finished[i].append(time.time())
                 else:
                     errors[i] += 1
                     if len(samples) < 3:
@@ -127,6 +130,7 @@ def http_job(job: dict) -> dict:
                     sock.close()
                 sock = None
                 time.sleep(0.01)
+        stopped[i] = min(stopped[i], time.time())
         if sock is not None:
             sock.close()
 
@@ -137,9 +141,10 @@ def http_job(job: dict) -> dict:
         t.join()
     return {
         "latencies": [x for per in latencies for x in per],
+        "finished": [x for per in finished for x in per],
         "errors": sum(errors),
         "samples": samples,
-        "end": time.time(),
+        "first_stop": min(stopped),
     }
 
 
