@@ -175,10 +175,11 @@ ESWS_LOCKOUT_WINDOW_SECONDS = config.env_int("ESWS_LOCKOUT_WINDOW_SECONDS", 900,
 ESWS_LOCKOUT_SECONDS = config.env_int("ESWS_LOCKOUT_SECONDS", 900, minimum=1)
 # argon2id cost of one password verification (esws.directory.hashers); the
 # minimums are OWASP's for argon2id with one lane.
-ESWS_ARGON2_MEMORY_KIB = config.env_int("ESWS_ARGON2_MEMORY_KIB", 19 * 1024, minimum=19 * 1024)
+ESWS_ARGON2_MEMORY_KIB = config.env_int("ESWS_ARGON2_MEMORY_KIB", 46 * 1024, minimum=19 * 1024)
 ESWS_ARGON2_TIME_COST = config.env_int("ESWS_ARGON2_TIME_COST", 2, minimum=2)
 # Password verifications at once per web process (esws.directory.auth); each
-# takes 19 MiB and a core, so web processes x slots should match the cores.
+# takes ESWS_ARGON2_MEMORY_KIB and a core, so web processes x slots should
+# match the cores.
 ESWS_PASSWORD_HASH_SLOTS = config.env_int("ESWS_PASSWORD_HASH_SLOTS", 1, minimum=1)
 
 # Task workers beat every ESWS_WORKER_BEAT_SECONDS; one silent for

@@ -1,9 +1,10 @@
 """Authenticating a company's administrators (the SOAP calls' p_adminUsername/Password).
 
 Every password verification in a web process runs in one of the process's
-``ESWS_PASSWORD_HASH_SLOTS`` hashing slots (default 1). Argon2 costs 19 MiB
-and one core per verification: the slots bound the memory that hashing can
-take (web processes x slots x 19 MiB, whatever the number of clients) and keep
+``ESWS_PASSWORD_HASH_SLOTS`` hashing slots (default 1). Argon2 costs 46 MiB
+and one core per verification by default: the slots bound the memory that
+hashing can take (web processes x slots x 46 MiB, whatever the number of
+clients) and keep
 the cores from thrashing between more verifications than they can run.
 """
 
