@@ -23,6 +23,7 @@ from esws.terminals.drivers import Outcome, driver_for
 log = logging.getLogger(__name__)
 
 NO_TERMINALS = "This location has no terminals."
+INTERNAL_ERROR = "Internal error while talking to it."
 
 
 class LocationNotAllowed(Exception):
@@ -53,8 +54,9 @@ def start(admin: Admin | None, person: Person, location: Location) -> SyncRun:
 
 def execute(run_id: int) -> str:
     run = SyncRun.objects.select_related("person", "admin", "location").get(pk=run_id)
-    if run.status == SyncRun.Status.QUEUED:
-        SyncRun.objects.filter(pk=run.pk).update(status=SyncRun.Status.RUNNING)
+    SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.QUEUED).update(
+        status=SyncRun.Status.RUNNING
+    )
     sync_filter = sync_filter_of(run.admin) if run.admin else SyncFilter()
     plan = planner.plan(run.person, run.location_id, sync_filter, timezone.now())
     pending = run.terminals.filter(status=TerminalSync.Status.PENDING).select_related("terminal")
@@ -63,15 +65,39 @@ def execute(run_id: int) -> str:
             outcome = driver_for(sync.terminal).apply(sync.terminal, plan, sync)
         except Exception:
             log.exception("sync %s: driver failed on terminal %s", run.pk, sync.terminal_id)
-            outcome = Outcome(TerminalSync.Status.FAILED, "Internal error while talking to it.")
+            outcome = Outcome(TerminalSync.Status.FAILED, INTERNAL_ERROR)
         TerminalSync.objects.filter(pk=sync.pk, status=TerminalSync.Status.PENDING).update(
             status=outcome.status, detail=outcome.detail[:300], updated_at=timezone.now()
         )
     return refresh_status(run.pk)
 
 
+def abandon(run_id: int) -> None:
+    """Close a run whose task failed: its terminals not yet handled fail, and the
+    run with them, so that the page stops waiting and a new sync may start."""
+    TerminalSync.objects.filter(run_id=run_id, status=TerminalSync.Status.PENDING).update(
+        status=TerminalSync.Status.FAILED, detail=INTERNAL_ERROR, updated_at=timezone.now()
+    )
+    refresh_status(run_id)
+
+
 def refresh_status(run_id: int) -> str:
-    """Derive the run's status from its terminals' and store it."""
+    """Derive the run's status from its terminals' and store it.
+
+    The run's row is locked first: two terminals confirming at once would
+    otherwise each see the other still waiting, and both store "running".
+    """
+    with transaction.atomic():
+        list(SyncRun.objects.select_for_update().filter(pk=run_id).values_list("pk"))
+        status, detail = _status_of(run_id)
+        active = status in {SyncRun.Status.QUEUED, SyncRun.Status.RUNNING}
+        finished = None if active else timezone.now()
+        SyncRun.objects.filter(pk=run_id).update(status=status, detail=detail, finished_at=finished)
+    log.info("sync %s: %s", run_id, status)
+    return str(status)
+
+
+def _status_of(run_id: int) -> tuple[SyncRun.Status, str]:
     statuses = set(TerminalSync.objects.filter(run_id=run_id).values_list("status", flat=True))
     detail = ""
     if not statuses:
@@ -84,8 +110,4 @@ def refresh_status(run_id: int) -> str:
         status = SyncRun.Status.REPLACED
     else:
         status = SyncRun.Status.DONE
-    active = status in {SyncRun.Status.QUEUED, SyncRun.Status.RUNNING}
-    finished = None if active else timezone.now()
-    SyncRun.objects.filter(pk=run_id).update(status=status, detail=detail, finished_at=finished)
-    log.info("sync %s: %s", run_id, status)
-    return str(status)
+    return status, detail

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from esws.directory.models import Access, Location, Terminal, sync_filter_of
-from esws.sync import planner, runs
+from esws.sync import planner, runs, tasks
 from esws.sync.models import SyncRun, TerminalSync
 from esws.terminals.models import Simulator, TerminalUser
 
@@ -131,3 +133,51 @@ def test_plan_summary_counts_kinds(demo):
     plan = planner.plan(demo.person, demo.location.pk, sync_filter_of(demo.admin), timezone.now())
     assert isinstance(plan, planner.UserImage)
     assert plan.kinds_summary() == {"card": 2, "fingerprint": 3, "face": 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_terminals_confirming_at_once_finish_the_run(demo):
+    # On SQLite, IMMEDIATE transactions let one writer in at a time: no race to lose.
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent writers (PostgreSQL)")
+    run = runs.start(demo.admin, demo.person, demo.location)
+    run.terminals.update(status=TerminalSync.Status.WAITING)
+    both_updated = threading.Barrier(2, timeout=10)
+    errors: list[BaseException] = []
+
+    def confirm(sync_id: int) -> None:
+        # As PUSH results settle a terminal: its row and the run's status in one transaction.
+        try:
+            with transaction.atomic():
+                TerminalSync.objects.filter(pk=sync_id).update(status=TerminalSync.Status.DONE)
+                both_updated.wait()
+                runs.refresh_status(run.pk)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm, args=(s.pk,)) for s in run.terminals.all()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    run.refresh_from_db()
+    assert run.status == SyncRun.Status.DONE and run.finished_at is not None
+
+
+def test_a_task_that_fails_closes_its_run(demo, monkeypatch):
+    run = runs.start(demo.admin, demo.person, demo.location)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(planner, "plan", broken)
+    with pytest.raises(RuntimeError):
+        tasks.run_sync.call(run.pk)
+    run.refresh_from_db()
+    assert run.status == SyncRun.Status.FAILED and run.finished_at is not None
+    assert {(t.status, t.detail) for t in run.terminals.all()} == {
+        (TerminalSync.Status.FAILED, runs.INTERNAL_ERROR)
+    }
