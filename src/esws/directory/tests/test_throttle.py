@@ -85,3 +85,11 @@ def test_username_case_does_not_evade_the_limit(keys, settings):
     for name in ("alice", "ALICE", "Alice"):
         fail(throttle.limits(1, name, ""))
     assert throttle.admit(throttle.limits(1, "aLiCe", "")) is None
+
+
+def test_an_overlong_username_is_counted_and_locked_like_any_other(settings):
+    settings.ESWS_LOCKOUT_USER_FAILURES = 3
+    # casefold() makes each "ß" two characters: 2,000 of them would not fit the key column.
+    keys = throttle.limits(1, "ß" * 1000, "10.0.0.2")
+    assert [fail(keys) for _ in range(4)] == [True, True, True, False]
+    assert LoginThrottle.objects.get(key="addr:10.0.0.2").failures == 3
