@@ -2,7 +2,9 @@
 
 Each noun (company, admin, user, location, terminal, ...) is one management
 command whose first argument is the verb. Bad input ends in CommandError, which
-Django prints as one line on stderr with exit status 1: never a traceback.
+Django prints as one line on stderr with exit status 1: never a traceback. A
+verb that writes several rows checks its input first and writes them in one
+transaction, so a refused command leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_naive, make_aware
 
@@ -56,6 +58,10 @@ class NounCommand(BaseCommand):
             raise CommandError("; ".join(exc.messages)) from exc
         except IntegrityError as exc:
             raise CommandError(f"conflicts with existing data ({exc})") from exc
+        except DataError as exc:
+            # PostgreSQL enforces column lengths that SQLite ignores.
+            reason = str(exc).splitlines()[0]
+            raise CommandError(f"a value does not fit the database ({reason})") from exc
         if result is None:
             return
         data, text = result
@@ -100,7 +106,10 @@ def _get(model: Any, value: str, noun: str, **scope: Any) -> Any:
 def moment(value: str | None) -> datetime | None:
     if not value:
         return None
-    parsed = parse_datetime(value) or parse_datetime(value + "T00:00:00")
+    try:
+        parsed = parse_datetime(value) or parse_datetime(value + "T00:00:00")
+    except ValueError:  # well-formed but impossible, like 2027-02-30
+        parsed = None
     if parsed is None:
         raise CommandError(
             f"not a date or date-time: {value!r} (use 2027-01-31 or 2027-01-31T08:00)"

@@ -56,6 +56,7 @@ class Company(models.Model):
         code = code or codes.new_code()
         company = cls(name=name)
         company.set_code(code)
+        company.full_clean()
         company.save()
         return company, code
 
@@ -67,11 +68,14 @@ class Company(models.Model):
         return [o.strip() for o in self.frame_ancestors.splitlines() if o.strip()]
 
 
+USERNAME_LENGTH = 150
+
+
 class Admin(models.Model):
     """An administrator of a company's console (the "I3 admin" of the seed)."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="admins")
-    username = models.CharField(max_length=150)
+    username = models.CharField(max_length=USERNAME_LENGTH)
     password = models.CharField(max_length=256, editable=False)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from esws.directory.models import Admin, LoginThrottle
+from esws.directory.models import USERNAME_LENGTH, LoginThrottle
 
 log = logging.getLogger(__name__)
 _TABLE = LoginThrottle._meta.db_table
@@ -44,7 +44,7 @@ class Attempt:
 
 # No admin has a longer username; guesses with longer ones share the key of
 # their first characters, which keeps every key within its column.
-_USERNAME_CHARS = Admin._meta.get_field("username").max_length + 1
+_USERNAME_CHARS = USERNAME_LENGTH + 1
 
 
 def user_key(company_id: int, username: str) -> str:

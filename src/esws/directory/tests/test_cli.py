@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from esws.directory.models import Admin, Company
+from esws.directory.models import Admin, Company, Person
 from esws.testing.processes import service_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -82,6 +82,14 @@ def test_set_up_a_company_from_scratch_and_sync_a_user():
             ("user", "create", "--company", "{c}", "--first-name", "x", "--expires", "soon"),
             "not a date",
         ),
+        (
+            ("user", "create", "--company", "{c}", "--first-name", "x", "--start", "2027-02-30"),
+            "not a date",
+        ),
+        (
+            ("location", "create", "--company", "{c}", "--name", "x" * 300),
+            "at most 200 characters",
+        ),
         (("lockout", "lift"), "give --company and --username, or --address"),
     ],
 )
@@ -93,9 +101,38 @@ def test_bad_input_gets_a_clear_message_and_a_non_zero_exit(args, message):
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
+@pytest.mark.parametrize(
+    "options",
+    [("--locations", "999"), ("--kinds", "card,retina"), ("--username", "u" * 200)],
+)
+def test_a_refused_admin_create_leaves_no_admin(options):
+    company, _ = Company.create("Existing")
+    done = esws("admin", "create", "--company", str(company.pk), "--username", "hr",
+                *options, "--password-stdin", stdin="correct horse\n")  # fmt: skip
+    assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert not Admin.objects.exists()
+
+
+def test_a_refused_user_create_leaves_no_user():
+    company, _ = Company.create("Existing")
+    done = esws("user", "create", "--company", str(company.pk), "--first-name", "Zoe",
+                "--card", "4242", "--card", "not-a-number")  # fmt: skip
+    assert done.returncode == 1 and "decimal digits" in done.stderr
+    assert not Person.objects.exists()
+
+
 def test_short_password_is_refused():
     Company.create("Existing")
     done = esws("admin", "create", "--company", str(Company.objects.get().pk), "--username", "u",
                 "--password-stdin", stdin="short\n")  # fmt: skip
     assert done.returncode == 1 and "at least 8 characters" in done.stderr
     assert not Admin.objects.exists()
+
+
+def test_the_emulator_refuses_a_state_file_it_did_not_write(tmp_path):
+    state = tmp_path / "state.json"
+    state.write_text('{"not": "users"}')
+    done = esws("terminal-emulator", "--server", "http://127.0.0.1:9", "--sn", "EMU-1",
+                "--once", "--state", str(state))  # fmt: skip
+    assert done.returncode == 1 and "not an emulator state file" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr

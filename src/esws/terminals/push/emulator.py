@@ -25,6 +25,10 @@ from esws.terminals.push import codec
 User = dict[str, Any]
 
 
+class StateFileError(Exception):
+    """The --state file exists but holds no user table this emulator wrote."""
+
+
 class Emulator:
     """One terminal. ``stop()`` may be called from a signal handler."""
 
@@ -54,7 +58,14 @@ class Emulator:
     def _load(self) -> dict[str, User]:
         if self.state_path is None or not self.state_path.exists():
             return {}
-        users: dict[str, User] = json.loads(self.state_path.read_text())["users"]
+        try:
+            users = json.loads(self.state_path.read_text())["users"]
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            raise StateFileError(
+                f"{self.state_path} is not an emulator state file ({exc!r})"
+            ) from None
+        if not isinstance(users, dict):
+            raise StateFileError(f"{self.state_path} is not an emulator state file")
         return users
 
     def _save(self) -> None:

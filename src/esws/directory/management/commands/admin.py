@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.db import transaction
 
 from esws.directory.commandline import NounCommand, company_arg, location_of, read_password
-from esws.directory.models import Admin, Company, sync_filter_of
+from esws.directory.models import Admin, Company, Location, sync_filter_of
 
 KINDS = ("pin", "card", "fingerprint", "face", "plate")
 
@@ -60,21 +61,36 @@ class Command(NounCommand):
             "--kinds", help=f"Comma-separated credential kinds to send: {','.join(KINDS)}"
         )
 
-    def _apply_filter(self, admin: Admin, locations: str | None, kinds: str | None) -> None:
-        f = sync_filter_of(admin)
-        if locations is not None:
-            if locations.strip() == "all":
-                f.all_locations = True
-                f.locations.clear()
-            else:
-                ids = [x.strip() for x in locations.split(",") if x.strip()]
-                f.all_locations = False
-                f.locations.set([location_of(admin.company, x) for x in ids])
+    def _filter_spec(
+        self, company: Company, locations: str | None, kinds: str | None
+    ) -> tuple[list[Location] | None, set[str] | None]:
+        """The filter the options ask for (None: leave as is), checked before anything is written;
+        an empty list of locations stands for all."""
+        where = None
+        if locations is not None and locations.strip() != "all":
+            ids = [x.strip() for x in locations.split(",") if x.strip()]
+            where = [location_of(company, x) for x in ids]
+            if not where:
+                raise CommandError("--locations names no location (give ids, or 'all')")
+        elif locations is not None:
+            where = []
+        chosen = None
         if kinds is not None:
             chosen = {k.strip() for k in kinds.split(",") if k.strip()}
             unknown = chosen - set(KINDS)
             if unknown:
                 raise CommandError(f"unknown credential kinds: {', '.join(sorted(unknown))}")
+        return where, chosen
+
+    def _apply_filter(
+        self, admin: Admin, spec: tuple[list[Location] | None, set[str] | None]
+    ) -> None:
+        where, chosen = spec
+        f = sync_filter_of(admin)
+        if where is not None:
+            f.all_locations = not where
+            f.locations.set(where)
+        if chosen is not None:
             f.send_pin, f.send_cards = "pin" in chosen, "card" in chosen
             f.send_fingerprints, f.send_faces = "fingerprint" in chosen, "face" in chosen
             f.send_plates = "plate" in chosen
@@ -98,10 +114,13 @@ class Command(NounCommand):
             raise CommandError("the username is empty")
         if Admin.objects.filter(company=company, username=username).exists():
             raise CommandError(f"company {company.pk} already has an admin {username!r}")
+        spec = self._filter_spec(company, o["locations"], o["kinds"])
         admin = Admin(company=company, username=username)
         admin.set_password(read_password(o))
-        admin.save()
-        self._apply_filter(admin, o["locations"], o["kinds"])
+        admin.full_clean()
+        with transaction.atomic():
+            admin.save()
+            self._apply_filter(admin, spec)
         row = _row(admin)
         return row, _text(row)
 
@@ -133,7 +152,9 @@ class Command(NounCommand):
 
     def do_filter(self, company: Company, username: str, **o: Any) -> tuple[Any, str]:
         admin = self._admin(company, username)
-        self._apply_filter(admin, o["locations"], o["kinds"])
+        spec = self._filter_spec(company, o["locations"], o["kinds"])
+        with transaction.atomic():
+            self._apply_filter(admin, spec)
         row = _row(admin)
         return row, _text(row)
 

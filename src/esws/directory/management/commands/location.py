@@ -30,7 +30,9 @@ class Command(NounCommand):
     def do_create(self, company: Company, name: str, **_: Any) -> tuple[Any, str]:
         if not name.strip():
             raise CommandError("the name is empty")
-        location = Location.objects.create(company=company, name=name.strip())
+        location = Location(company=company, name=name.strip())
+        location.full_clean()
+        location.save()
         return _row(location), f"location {location.pk} {location.name!r} of company {company.pk}"
 
     def arguments_list(self, p: CommandParser) -> None:

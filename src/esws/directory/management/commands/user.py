@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.db import transaction
 
 from esws.directory.commandline import NounCommand, company_arg, location_of, moment, person_of
 from esws.directory.models import Access, Company, Credential, Person
@@ -78,11 +79,12 @@ class Command(NounCommand):
             raise CommandError("the first name is empty")
         person.full_clean()
         locations = [location_of(company, x) for x in o["location"]]
-        person.save()
-        for slot, number in enumerate(o["card"]):
-            self._save_credential(person, Credential.Kind.CARD, slot, number.strip())
-        for location in locations:
-            Access.objects.create(person=person, location=location)
+        with transaction.atomic():
+            person.save()
+            for slot, number in enumerate(o["card"]):
+                self._save_credential(person, Credential.Kind.CARD, slot, number.strip())
+            for location in locations:
+                Access.objects.create(person=person, location=location)
         row = person_row(person)
         return row, person_text(row)
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from esws.terminals.push.emulator import Emulator
+from esws.terminals.push.emulator import Emulator, StateFileError
 
 
 class Command(BaseCommand):
@@ -43,13 +43,16 @@ class Command(BaseCommand):
         server = urlsplit(options["server"])
         if server.scheme not in ("http", "https") or not server.hostname:
             raise CommandError(f"--server must be an http(s) URL, not {options['server']!r}")
-        emulator = Emulator(
-            options["server"],
-            options["sn"],
-            state_path=options["state"],
-            delay=options["delay"],
-            write=self._write,
-        )
+        try:
+            emulator = Emulator(
+                options["server"],
+                options["sn"],
+                state_path=options["state"],
+                delay=options["delay"],
+                write=self._write,
+            )
+        except StateFileError as exc:
+            raise CommandError(str(exc)) from None
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: emulator.stop())
         if emulator.run(once=options["once"], punches=options["punch"]):

@@ -74,13 +74,15 @@ class Command(NounCommand):
             raise CommandError("the serial number is empty")
         if Terminal.objects.filter(serial_number=serial).exists():
             raise CommandError(f"a terminal with serial number {serial!r} exists already")
-        terminal = Terminal.objects.create(
+        terminal = Terminal(
             company=company,
             location=location_of(company, o["location"]),
             serial_number=serial,
             name=o["name"].strip(),
             driver=o["driver"],
         )
+        terminal.full_clean()
+        terminal.save()
         row = _row(terminal)
         return row, _line(row)
 
