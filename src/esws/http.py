@@ -1,4 +1,4 @@
-"""Facts about the HTTP client shared by every view."""
+"""What every view needs of HTTP: the client's address, and a bounded request body."""
 
 from __future__ import annotations
 
@@ -21,3 +21,39 @@ def client_address(request: HttpRequest) -> str:
         if len(forwarded) >= hops:
             return forwarded[-hops][:64]
     return str(request.META.get("REMOTE_ADDR", ""))[:64]
+
+
+class BodyError(Exception):
+    """A body that cannot be read: too large (413), without a length the server
+    can honour (411), or with a Content-Length that is not a number (400)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def read_body(request: HttpRequest, limit: int) -> bytes:
+    """The request body, refused past ``limit`` bytes before more than that is read.
+
+    A chunked body has no Content-Length, so Django reads it as empty: it is
+    read from the server's input stream instead when the server decodes chunks
+    and marks the stream's end (``wsgi.input_terminated``, as gunicorn does),
+    and refused otherwise, so that a client learns of it instead of being
+    answered as if it had sent nothing.
+    """
+    meta = request.META
+    if "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower():
+        if not meta.get("wsgi.input_terminated"):
+            raise BodyError(411, "without Content-Length, which this server needs")
+        data: bytes = meta["wsgi.input"].read(limit + 1)
+    else:
+        declared = meta.get("CONTENT_LENGTH") or "0"
+        if not declared.isascii() or not declared.isdigit():
+            raise BodyError(400, "with a Content-Length that is not a number")
+        if int(declared) > limit:
+            raise BodyError(413, f"too large (limit {limit} bytes)")
+        data = request.read(limit + 1)
+    if len(data) > limit:
+        raise BodyError(413, f"too large (limit {limit} bytes)")
+    return data

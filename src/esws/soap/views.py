@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from esws.http import client_address
+from esws.http import BodyError, client_address, read_body
 from esws.soap import codec, service
 from esws.soap.codec import OPERATION_PREFIX
 from esws.soap.wsdl import build_wsdl
@@ -34,22 +34,15 @@ def _fault(code: codec.FaultCode, message: str) -> HttpResponse:
     return response
 
 
-def _read_body(request: HttpRequest, limit: int) -> bytes:
-    """At most ``limit`` + 1 bytes, so an oversized body is seen without reading all of it."""
-    try:
-        announced = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        announced = 0
-    if announced > limit:
-        raise codec.SoapFault("Client", f"request too large (limit {limit} bytes)")
-    return request.read(limit + 1)
-
-
 def _call(request: HttpRequest) -> HttpResponse:
     if request.content_type == "application/soap+xml":
         raise codec.SoapFault("VersionMismatch", "version mismatch: SOAP 1.2; ESWS speaks SOAP 1.1")
     limit = settings.ESWS_SOAP_MAX_BODY
-    call = codec.parse_request(_read_body(request, limit), limit)
+    try:
+        body = read_body(request, limit)
+    except BodyError as exc:
+        raise codec.SoapFault("Client", f"request {exc.message}") from None
+    call = codec.parse_request(body, limit)
     operation = OPERATIONS.get(call.operation)
     if operation is None:
         raise codec.SoapFault(

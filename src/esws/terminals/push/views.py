@@ -26,6 +26,7 @@ from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
 from esws.directory.models import Terminal
+from esws.http import BodyError, read_body
 from esws.terminals.push import codec, queue, registry, uploads
 
 # Uploads acknowledged without being stored: attendance photos and error logs
@@ -67,23 +68,11 @@ def _reply(request: HttpRequest, body: bytes | str, status: int = 200) -> HttpRe
 
 
 def _body(request: HttpRequest) -> bytes:
-    """The request body, refused with 413 past the limit before it is read.
-
-    A body without Content-Length (chunked) would read as empty under WSGI:
-    411 makes the terminal keep it and try again, rather than lose it.
-    """
-    limit = max_body()
-    declared = request.META.get("CONTENT_LENGTH") or "0"
-    if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
-        raise Refused(411, "Content-Length required")
-    if not declared.isascii() or not declared.isdigit():
-        raise Refused(400, "bad Content-Length")
-    if int(declared) > limit:
-        raise Refused(413, "body too large")
-    data = request.read(limit + 1)
-    if len(data) > limit:
-        raise Refused(413, "body too large")
-    return data
+    """The request body; a refusal (413, 411) makes the terminal keep the data and retry."""
+    try:
+        return read_body(request, max_body())
+    except BodyError as exc:
+        raise Refused(exc.status, exc.message) from None
 
 
 Handler = Callable[[HttpRequest, codec.DeviceQuery, Terminal], bytes]

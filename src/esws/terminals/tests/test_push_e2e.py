@@ -170,3 +170,23 @@ def test_a_flood_of_polls_hands_out_each_command_once(live_service, demo, push_l
         delivered += rest
     expected = {str(pk) for pk in PushCommand.objects.values_list("pk", flat=True)}
     assert sorted(delivered) == sorted(expected)
+
+
+def test_a_chunked_upload_is_stored(live_service, push_terminal):
+    # gunicorn decodes chunked bodies: they are read, not refused (411) as
+    # they must be where the server cannot mark the body's end.
+    tab = "\t"
+    url = urlsplit(live_service)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    lines = [f"1001{tab}2025-12-02 08:59:4{i}{tab}0{tab}1\n".encode() for i in range(3)]
+    conn.request(
+        "POST",
+        f"/iclock/cdata?SN={push_terminal.serial_number}&table=ATTLOG&Stamp=1",
+        body=iter(lines),
+        headers={"Content-Type": "text/plain"},
+        encode_chunked=True,
+    )
+    response = conn.getresponse()
+    assert (response.status, response.read()) == (200, b"OK:3")
+    conn.close()
+    assert RawUpload.objects.filter(terminal=push_terminal, pin="1001").count() == 3
