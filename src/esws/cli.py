@@ -13,8 +13,14 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esws.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (loads the ESWS_* configuration)
+    except ImproperlyConfigured as exc:
+        sys.exit(f"esws: configuration error: {exc}")
     execute_from_command_line(["esws", *sys.argv[1:]])
 
 

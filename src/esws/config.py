@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -68,10 +69,21 @@ def secret_key() -> str:
     if key:
         return key
     path = data_dir() / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:
+        # Created readable by the owner only, and by one process: others that
+        # start at the same moment find it and read the same key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)  # another process created the file and is writing it
+    raise ImproperlyConfigured(f"{path} is empty: delete it, or set ESWS_SECRET_KEY")
 
 
 def database(url: str) -> dict[str, object]:

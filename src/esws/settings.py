@@ -140,6 +140,9 @@ CSRF_COOKIE_SAMESITE = SESSION_COOKIE_SAMESITE
 # The CSRF token lives in the session: one (partitioned) cookie to carry in a
 # cross-site iframe, and "Done" in the console invalidates both at once.
 CSRF_USE_SESSIONS = True
+# The admin site's messages (a new company's security code among them) stay
+# on the server, not in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # A console session opened by a sync token ends after this long without a request.
 ESWS_CONSOLE_IDLE_SECONDS = config.env_int("ESWS_CONSOLE_IDLE_SECONDS", 15 * 60, minimum=1)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -184,8 +187,11 @@ ESWS_PASSWORD_HASH_SLOTS = config.env_int("ESWS_PASSWORD_HASH_SLOTS", 1, minimum
 
 # Task workers beat every ESWS_WORKER_BEAT_SECONDS; one silent for
 # ESWS_WORKER_DEAD_SECONDS is taken for dead and its running task is requeued.
-ESWS_WORKER_BEAT_SECONDS = config.env_int("ESWS_WORKER_BEAT_SECONDS", 2)
-ESWS_WORKER_DEAD_SECONDS = config.env_int("ESWS_WORKER_DEAD_SECONDS", 15)
+ESWS_WORKER_BEAT_SECONDS = config.env_int("ESWS_WORKER_BEAT_SECONDS", 2, minimum=1)
+# A live worker must never look dead: that would run its task twice.
+ESWS_WORKER_DEAD_SECONDS = config.env_int(
+    "ESWS_WORKER_DEAD_SECONDS", 15, minimum=2 * ESWS_WORKER_BEAT_SECONDS + 1
+)
 
 # Reverse proxies in front of gunicorn whose X-Forwarded-For is trusted (0: none).
 ESWS_TRUSTED_PROXIES = config.env_int("ESWS_TRUSTED_PROXIES", 0)
