@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 from esws import config
 
-DEBUG = config.env_bool("ESWS_DEBUG", False)
+# Never on: Django's debug pages would show clients tracebacks and settings.
+DEBUG = False
 SECRET_KEY = config.secret_key()
 
 CSRF_TRUSTED_ORIGINS = [

@@ -7,9 +7,10 @@ one indexed SELECT each, not an Argon2 computation, and a correct password
 during a lockout does not get through. Only failures count: any number of
 concurrent logins with the right password pass.
 
-The check and the verification run inside the process's hashing slot
-(esws.directory.auth), so within one process guesses are checked one after
-another; across N web processes at most N - 1 guesses can pass a limit together.
+The check and the verification run inside a hashing slot (esws.directory.auth),
+so no more guesses than there are slots (web processes x
+ESWS_PASSWORD_HASH_SLOTS) are checked at once: at most that number minus one
+can pass a limit together.
 """
 
 from __future__ import annotations

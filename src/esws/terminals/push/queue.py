@@ -130,6 +130,11 @@ def take_due(terminal: Terminal) -> list[PushCommand]:
             status=Status.SENT, sent_at=now, attempts=F("attempts") + 1
         )
         _settle_syncs({c.terminal_sync_id for c in exhausted if c.terminal_sync_id})
+    if batch or exhausted:
+        log.info(
+            "terminal %s: %d commands sent, %d given up unconfirmed",
+            terminal.pk, len(batch), len(exhausted),
+        )  # fmt: skip
     return batch
 
 
@@ -164,6 +169,10 @@ def settle(terminal: Terminal, results: Iterable[codec.CommandResult]) -> int:
             )
         PushCommand.objects.bulk_update(commands, ["return_code", "settled_at", "status", "detail"])
         _settle_syncs({c.terminal_sync_id for c in commands if c.terminal_sync_id})
+    if commands:
+        failed = sum(c.status == Status.FAILED for c in commands)
+        log.info("terminal %s: %d commands confirmed, %d refused", terminal.pk,
+                 len(commands) - failed, failed)  # fmt: skip
     return len(commands)
 
 
