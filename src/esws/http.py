@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.http import HttpRequest
+
+# Ids are ASCII digits that fit a 64-bit primary key; int() alone would also
+# take "+5", "1_000" and non-ASCII digits, and overflow the database column.
+_ID_RE = re.compile(r"[0-9]{1,18}")
+
+
+def parse_id(value: str | None) -> int | None:
+    """The id in a request parameter, or None when it is missing or not an id."""
+    value = (value or "").strip()
+    return int(value) if _ID_RE.fullmatch(value) else None
 
 
 def client_address(request: HttpRequest) -> str:

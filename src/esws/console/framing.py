@@ -10,17 +10,14 @@ rather than the browser's "refused to connect".
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 
-from esws.directory.models import Company
+from esws.directory.models import ORIGIN_RE, Company
 
 log = logging.getLogger(__name__)
 
 SELF_ONLY = ("'self'",)
 ANYONE = ("*",)
-# An origin: scheme, host (optionally *.domain), optional port; a trailing slash is forgiven.
-_ORIGIN = re.compile(r"https?://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?/?", re.IGNORECASE)
 
 
 def content_security_policy(frame_ancestors: Iterable[str]) -> str:
@@ -36,11 +33,12 @@ def content_security_policy(frame_ancestors: Iterable[str]) -> str:
 
 
 def company_frame_ancestors(company: Company) -> list[str]:
-    """'self' plus the company's configured origins; malformed entries are skipped,
-    so a typo cannot inject other CSP directives."""
+    """'self' plus the company's configured origins. The model refuses malformed
+    entries (Company.clean); any written around it are skipped here, so that
+    none can add CSP directives."""
     origins = ["'self'"]
     for origin in company.allowed_frame_ancestors():
-        if _ORIGIN.fullmatch(origin):
+        if ORIGIN_RE.fullmatch(origin):
             origins.append(origin.rstrip("/"))
         else:
             log.warning("company %s: ignoring frame ancestor %r", company.pk, origin)

@@ -8,7 +8,6 @@ address bar. Syncs run in task workers; the page polls a JSON status URL.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from functools import wraps
 
@@ -22,7 +21,7 @@ from esws.console import display, scope
 from esws.console.framing import ANYONE, company_frame_ancestors, content_security_policy
 from esws.console.scope import Console
 from esws.directory.models import Admin, Location, Person, sync_filter_of
-from esws.http import client_address
+from esws.http import client_address, parse_id
 from esws.sync import runs
 from esws.sync.models import SyncRun
 from esws.tokens import tokens
@@ -118,9 +117,10 @@ def _current_run(console: Console) -> SyncRun | None:
 
 def _location(console: Console, value: str) -> Location | None:
     """The company's location with this id; None for anything else, however malformed."""
-    if not re.fullmatch(r"[0-9]{1,18}", value):
+    location_id = parse_id(value)
+    if location_id is None:
         return None
-    return Location.objects.filter(company=console.company, pk=int(value)).first()
+    return Location.objects.filter(company=console.company, pk=location_id).first()
 
 
 @require_GET

@@ -8,6 +8,7 @@ with company B's code.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -16,6 +17,11 @@ from django.db import models
 from django.utils import timezone
 
 from esws.directory import codes
+
+# An origin that may frame the console: scheme, host (optionally *.domain),
+# optional port; a trailing slash is forgiven. Nothing else, so that an entry
+# cannot add directives to the Content-Security-Policy it is written into.
+ORIGIN_RE = re.compile(r"https?://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?/?", re.IGNORECASE)
 
 
 class Company(models.Model):
@@ -66,6 +72,16 @@ class Company(models.Model):
 
     def allowed_frame_ancestors(self) -> list[str]:
         return [o.strip() for o in self.frame_ancestors.splitlines() if o.strip()]
+
+    def clean(self) -> None:
+        wrong = [o for o in self.allowed_frame_ancestors() if not ORIGIN_RE.fullmatch(o)]
+        if wrong:
+            raise ValidationError(
+                {
+                    "frame_ancestors": f"not an origin: {', '.join(wrong)} "
+                    "(one per line, like https://hr.example.com)"
+                }
+            )
 
 
 USERNAME_LENGTH = 150

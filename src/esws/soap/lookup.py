@@ -13,17 +13,12 @@ PostgreSQL both run; the tests run it on both.
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 
 from django.db import connection
 
 from esws.directory import codes
 from esws.directory.models import Admin, Company, Location, Person, SyncFilter
-
-# Ids are ASCII digits that fit a 64-bit primary key; int() alone would also
-# take "+5", "1_000" and non-ASCII digits, and overflow the database column.
-_ID_RE = re.compile(r"[0-9]{1,18}")
 
 
 @dataclass(frozen=True)
@@ -57,12 +52,6 @@ LEFT JOIN {_table(Admin)} a ON a.company_id = c.id AND a.username = %s AND a.is_
 LEFT JOIN {_table(SyncFilter)} f ON f.admin_id = a.id
 WHERE c.code_digest = %s
 """  # noqa: S608
-
-
-def parse_id(value: str | None) -> int | None:
-    """The id in a parameter, or None when it is missing or not an id."""
-    value = (value or "").strip()
-    return int(value) if _ID_RE.fullmatch(value) else None
 
 
 def facts(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from esws.directory.auth import verify_admin
+from esws.http import parse_id
 from esws.soap import answers, lookup
 from esws.tokens import tokens
 
@@ -31,10 +32,8 @@ def _get_sync_token(params: dict[str, str | None], client: str) -> tuple[str, in
         return answers.NO_SECURITY_HASH, None
     username = params.get("p_adminusername")
     location_param = params.get("p_locationid")
-    location_id = lookup.parse_id(location_param)
-    facts = lookup.facts(
-        code.strip(), username, lookup.parse_id(params.get("p_userid")), location_id
-    )
+    location_id = parse_id(location_param)
+    facts = lookup.facts(code.strip(), username, parse_id(params.get("p_userid")), location_id)
     if facts is None:
         return answers.UNKNOWN_SECURITY_HASH, None
     company = facts.company_id

@@ -73,6 +73,7 @@ def test_set_up_a_company_from_scratch_and_sync_a_user():
         (("terminal", "show", "NOPE"), "no terminal with id or serial number 'NOPE'"),
         (("sync", "show", "12345"), "no sync with id 12345"),
         (("company", "frame", "{c}", "ftp://x"), "not an origin"),
+        (("company", "frame", "{c}", "https://a.example;script-src *"), "not an origin"),
         (("admin", "create", "--company", "{c}", "--username", "u"), "--password-stdin"),
         (
             ("user", "create", "--company", "{c}", "--first-name", "x", "--pin", "12a"),
