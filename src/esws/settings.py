@@ -102,9 +102,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}
 
 # Administrators' and operators' passwords: argon2id, parameters chosen in
 # esws.directory.hashers (see the README's section on password hashing).
+# (Django's own Argon2 hasher would be redundant: Django picks a stored hash's
+# hasher by algorithm name, and the last one listed for "argon2" wins.)
 PASSWORD_HASHERS = [
     "esws.directory.hashers.EswsArgon2Hasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 

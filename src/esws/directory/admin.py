@@ -98,8 +98,27 @@ class AccessInline(admin.TabularInline):
     extra = 0
 
 
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "company", "first_name", "insertion", "last_name", "pin", "terminal_role",
+            "start_at", "expires_at", "groups",
+        ]  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        company, groups = data.get("company"), data.get("groups")
+        if company is not None and groups:
+            foreign = [g.name for g in groups if g.company_id != company.pk]
+            if foreign:
+                self.add_error("groups", f"Groups of another company: {', '.join(foreign)}.")
+        return data
+
+
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    form = PersonForm
     list_display = ["id", "full_name", "company", "start_at", "expires_at"]
     list_filter = ["company"]
     search_fields = ["first_name", "last_name", "id"]

@@ -7,6 +7,7 @@ import logging
 from esws.directory.auth import verify_admin
 from esws.http import parse_id
 from esws.soap import answers, lookup
+from esws.soap.wsdl import Operation
 from esws.tokens import tokens
 
 logger = logging.getLogger("esws.soap")
@@ -52,3 +53,13 @@ def _get_sync_token(params: dict[str, str | None], client: str) -> tuple[str, in
     if location_param is not None and facts.location is None:
         return answers.NO_LOCATION, company
     return tokens.issue(facts.admin, facts.person, facts.location, client=client), company
+
+
+OPERATIONS = (
+    Operation(
+        "getSyncToken",
+        ("p_companyID", "p_adminUsername", "p_adminPassword", "p_userId", "p_locationID"),
+        "A one-time token for the sync URL of one user; or an error string.",
+        get_sync_token,
+    ),
+)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -12,17 +12,20 @@ from django.views.decorators.csrf import csrf_exempt
 from esws.http import BodyError, client_address, read_body
 from esws.soap import codec, service
 from esws.soap.codec import OPERATION_PREFIX
-from esws.soap.wsdl import build_wsdl
+from esws.soap.wsdl import Operation, build_wsdl
 
 logger = logging.getLogger("esws.soap")
 
 XML = "text/xml; charset=utf-8"
 PATH = "/webservicesesws"
 
-# Operation name (without "Esws.") -> domain function(params, client) -> return string.
-OPERATIONS: dict[str, Callable[[dict[str, str | None], str], str]] = {
-    "getSyncToken": service.get_sync_token,
-}
+# Operation name (without "Esws.") -> the operation.
+OPERATIONS: dict[str, Operation] = {op.name: op for op in service.OPERATIONS}
+
+
+@functools.cache
+def _wsdl(service_url: str) -> bytes:
+    return build_wsdl(service_url, service.OPERATIONS)
 
 
 def _fault(code: codec.FaultCode, message: str) -> HttpResponse:
@@ -50,7 +53,7 @@ def _call(request: HttpRequest) -> HttpResponse:
             f"unknown operation {OPERATION_PREFIX}{call.operation}; this service answers "
             + ", ".join(OPERATION_PREFIX + name for name in OPERATIONS),
         )
-    answer = operation(call.params, client_address(request))
+    answer = operation.call(call.params, client_address(request))
     return HttpResponse(codec.build_response(call.operation, answer), content_type=XML)
 
 
@@ -58,7 +61,7 @@ def _call(request: HttpRequest) -> HttpResponse:
 def endpoint(request: HttpRequest) -> HttpResponse:
     if request.method in ("GET", "HEAD"):
         if any(key.lower() == "wsdl" for key in request.GET):
-            return HttpResponse(build_wsdl(settings.ESWS_PUBLIC_URL + PATH), content_type=XML)
+            return HttpResponse(_wsdl(settings.ESWS_PUBLIC_URL + PATH), content_type=XML)
         return _not_allowed()
     if request.method != "POST":
         return _not_allowed()

@@ -8,6 +8,7 @@ they have no location, and an xsd:int could not carry one.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -21,18 +22,13 @@ HTTP_TRANSPORT = "http://schemas.xmlsoap.org/soap/http"
 
 @dataclass(frozen=True)
 class Operation:
+    """One operation: its name without ``Esws.``, its parameters in the documented
+    order, and the function that answers it (parameters, client address) -> string."""
+
     name: str
     params: tuple[str, ...]
     doc: str
-
-
-OPERATIONS = (
-    Operation(
-        "getSyncToken",
-        ("p_companyID", "p_adminUsername", "p_adminPassword", "p_userId", "p_locationID"),
-        "A one-time token for the sync URL of one user; or an error string.",
-    ),
-)
+    call: Callable[[dict[str, str | None], str], str]
 
 
 def _el(parent: etree._Element, tag: str, **attrib: str) -> etree._Element:
@@ -43,14 +39,15 @@ def _soap(parent: etree._Element, tag: str, **attrib: str) -> etree._Element:
     return etree.SubElement(parent, f"{{{WSDL_SOAP}}}{tag}", attrib)
 
 
-def build_wsdl(service_url: str) -> bytes:
-    """The WSDL with ``service_url`` as the endpoint address."""
+def build_wsdl(service_url: str, operations: Iterable[Operation]) -> bytes:
+    """The WSDL of these operations with ``service_url`` as the endpoint address."""
+    operations = tuple(operations)
     root = etree.Element(
         f"{{{WSDL}}}definitions",
         {"name": "Esws", "targetNamespace": ESWS_NS},
         nsmap={"wsdl": WSDL, "soap": WSDL_SOAP, "xsd": XSD, "tns": ESWS_NS},
     )
-    for op in OPERATIONS:
+    for op in operations:
         request = _el(root, "message", name=f"{op.name}Request")
         for param in op.params:
             _el(request, "part", name=param, type="xsd:string")
@@ -58,7 +55,7 @@ def build_wsdl(service_url: str) -> bytes:
         _el(response, "part", name="return", type="xsd:string")
 
     port_type = _el(root, "portType", name="EswsPortType")
-    for op in OPERATIONS:
+    for op in operations:
         operation = _el(port_type, "operation", name=OPERATION_PREFIX + op.name)
         _el(operation, "documentation").text = op.doc
         _el(operation, "input", message=f"tns:{op.name}Request")
@@ -66,7 +63,7 @@ def build_wsdl(service_url: str) -> bytes:
 
     binding = _el(root, "binding", name="EswsBinding", type="tns:EswsPortType")
     _soap(binding, "binding", style="rpc", transport=HTTP_TRANSPORT)
-    for op in OPERATIONS:
+    for op in operations:
         operation = _el(binding, "operation", name=OPERATION_PREFIX + op.name)
         _soap(
             operation, "operation", soapAction=f"{ESWS_NS}#{OPERATION_PREFIX}{op.name}", style="rpc"

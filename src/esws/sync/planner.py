@@ -8,6 +8,7 @@ driver only ever converges a terminal to the plan.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,10 +33,7 @@ class UserImage:
     credentials: tuple[CredentialImage, ...]
 
     def kinds_summary(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for cred in self.credentials:
-            counts[cred.kind] = counts.get(cred.kind, 0) + 1
-        return counts
+        return dict(Counter(cred.kind for cred in self.credentials))
 
 
 @dataclass(frozen=True)

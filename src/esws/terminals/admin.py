@@ -39,10 +39,7 @@ class PushCommandAdmin(ReadOnly, admin.ModelAdmin):
 
     @admin.display(description="command")
     def summary(self, obj: PushCommand) -> str:
-        try:
-            return codec.describe(codec.parse_command(obj.text))
-        except codec.ProtocolError:
-            return obj.text[:60]
+        return codec.describe_text(obj.text)
 
     @admin.display(description="result")
     def result(self, obj: PushCommand) -> str:
@@ -106,10 +103,7 @@ class TerminalUserAdmin(ReadOnly, admin.ModelAdmin):
 
     @admin.display(description="credentials")
     def credential_kinds(self, obj: TerminalUser) -> str:
-        kinds: dict[str, int] = {}
-        for credential in obj.credentials:
-            kinds[credential["kind"]] = kinds.get(credential["kind"], 0) + 1
-        return ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items())) or "none"
+        return obj.kinds_text() or "none"
 
 
 class TerminalUserInline(ReadOnly, admin.TabularInline):

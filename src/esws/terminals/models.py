@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.db import models
 
 from esws.directory.models import Terminal
@@ -38,6 +42,15 @@ class TerminalUser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.name} on {self.terminal}"
+
+    def kinds_text(self) -> str:
+        return kinds_text(self.credentials)
+
+
+def kinds_text(credentials: Iterable[Mapping[str, Any]]) -> str:
+    """How many credentials of each kind, as operators read it: "2 card, 1 face"."""
+    counts = Counter(str(c["kind"]) for c in credentials)
+    return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
 
 
 class PushState(models.Model):

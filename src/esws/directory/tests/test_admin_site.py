@@ -6,7 +6,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from esws.directory.models import Company
+from esws.directory.models import Company, Group
 from esws.sync import runs
 
 
@@ -44,3 +44,22 @@ def test_adding_a_company_shows_its_code_once(operator, db):
             reverse("admin:directory_company_change", args=[company.pk])
         ).content.decode()
     )
+
+
+def test_a_person_cannot_join_another_companys_group(operator, demo):
+    other, _ = Company.create("Other")
+    foreign = Group.objects.create(company=other, name="Night shift")
+    person = demo.person
+    response = operator.post(
+        reverse("admin:directory_person_change", args=[person.pk]),
+        {
+            "company": demo.company.pk, "first_name": person.first_name,
+            "last_name": person.last_name, "terminal_role": person.terminal_role,
+            "groups": [foreign.pk],
+            "credentials-TOTAL_FORMS": 0, "credentials-INITIAL_FORMS": 0,
+            "access-TOTAL_FORMS": 0, "access-INITIAL_FORMS": 0,
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Groups of another company: Night shift." in response.content.decode()
+    assert not person.groups.exists()

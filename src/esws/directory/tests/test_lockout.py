@@ -117,7 +117,7 @@ def test_simultaneous_logins_with_the_right_password_all_pass(live_service, demo
 
 
 @pytest.mark.e2e
-def test_simultaneous_guesses_cannot_slip_past_the_limit(live_service, demo, settings):
+def test_simultaneous_guesses_cannot_slip_past_the_limit(live_service, demo):
     from esws.directory.models import LoginThrottle
 
     user_id = str(demo.person.pk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from dataclasses import replace
 
 import pytest
 from django.test import Client
@@ -178,7 +179,8 @@ def test_unexpected_error_is_a_server_fault_without_details(
     def broken(params, client):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setitem(views.OPERATIONS, "getSyncToken", broken)
+    operation = views.OPERATIONS["getSyncToken"]
+    monkeypatch.setitem(views.OPERATIONS, "getSyncToken", replace(operation, call=broken))
     settings.DEBUG = True
     result = post(client, sample)
     assert_fault(result, "Server", "internal error")

@@ -629,6 +629,14 @@ def describe(command: Update | Delete | Unsupported) -> str:
     return f"face template {record.fid} of {record.pin}"
 
 
+def describe_text(text: str) -> str:
+    """A command's text in words, as ``describe`` has it, whether or not it parses."""
+    try:
+        return describe(parse_command(text))
+    except ProtocolError:
+        return describe(Unsupported(text))
+
+
 def succeeded(command: Update | Delete | Unsupported, return_code: int) -> bool:
     """Whether the terminal now holds what the command asked for.
 

@@ -156,6 +156,23 @@ class Emulator:
             self.error_delay = reply.number("ErrorDelay", 30)
         self.write(f"{self.sn}: connected to {self.server}, polling every {self.poll_delay:g} s")
 
+    def upload_options(self) -> bool:
+        """Tell the server about the device, as terminals do once it takes uploads;
+        False while it does not (a terminal waiting for approval)."""
+        options = {
+            "~DeviceName": "esws-terminal-emulator",
+            "UserCount": str(len(self.users)),
+            "FPCount": str(sum(len(u["fingerprints"]) for u in self.users.values())),
+            "FaceCount": str(sum(len(u["faces"]) for u in self.users.values())),
+        }
+        try:
+            self._request("cdata", codec.build_device_options(options), table="options")
+        except urllib.error.HTTPError as exc:
+            if exc.code == 403:
+                return False
+            raise
+        return True
+
     def upload_punches(self, pins: Iterable[str]) -> None:
         now = datetime.now().replace(microsecond=0)
         records = [codec.AttLog(pin, now) for pin in pins]
@@ -175,10 +192,7 @@ class Emulator:
         for issued in reply.items:
             code = self.execute(issued.text)
             results.append(codec.CommandResult(issued.id, code, issued.verb))
-            try:
-                what = codec.describe(codec.parse_command(issued.text))
-            except codec.ProtocolError:
-                what = codec.describe(codec.Unsupported(issued.text))
+            what = codec.describe_text(issued.text)
             self.write(f"C:{issued.id} {what}: {codec.describe_return(code)}")
         self._save()
         self._request("devicecmd", codec.build_results(results))
@@ -191,7 +205,7 @@ class Emulator:
         handshake, as devices do; punches are uploaded once the server takes them.
         """
         pending_punches = list(punches)
-        connected = False
+        connected = options_sent = False
         self.show()
         while not self.stopping:
             try:
@@ -202,6 +216,7 @@ class Emulator:
                     self.upload_punches(pending_punches)
                     pending_punches = []
                 self.poll()
+                options_sent = options_sent or self.upload_options()
             except (OSError, http.client.HTTPException, codec.ProtocolError) as exc:
                 connected = False
                 if once:

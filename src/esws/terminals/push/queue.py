@@ -51,13 +51,6 @@ def _refresh(run_id: int) -> None:
     refresh_status(run_id)
 
 
-def _describe(text: str) -> str:
-    try:
-        return codec.describe(codec.parse_command(text))
-    except codec.ProtocolError:
-        return codec.describe(codec.Unsupported(text))
-
-
 def enqueue(terminal: Terminal, user_id: str, texts: Sequence[str], sync: TerminalSync) -> None:
     """Queue the commands that make the terminal's copy of one user right.
 
@@ -121,7 +114,7 @@ def take_due(terminal: Terminal) -> list[PushCommand]:
         for command in exhausted:
             command.status = Status.FAILED
             command.detail = (
-                f"The terminal did not confirm the {_describe(command.text)} "
+                f"The terminal did not confirm the {codec.describe_text(command.text)} "
                 f"after {command.attempts} attempts."
             )
             command.settled_at = now
@@ -164,7 +157,7 @@ def settle(terminal: Terminal, results: Iterable[codec.CommandResult]) -> int:
             command.detail = (
                 ""
                 if ok
-                else f"The terminal refused the {_describe(command.text)}: "
+                else f"The terminal refused the {codec.describe_text(command.text)}: "
                 f"{codec.describe_return(code)}."
             )
         PushCommand.objects.bulk_update(commands, ["return_code", "settled_at", "status", "detail"])

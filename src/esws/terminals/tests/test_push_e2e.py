@@ -20,7 +20,7 @@ import pytest
 from esws.directory.models import Access, Location, Terminal
 from esws.sync import runs
 from esws.sync.models import SyncRun, TerminalSync
-from esws.terminals.models import PushCommand, RawUpload
+from esws.terminals.models import PushCommand, PushState, RawUpload
 from esws.terminals.push import codec, registry
 from esws.testing.processes import running_service, service_env, stop
 
@@ -94,6 +94,16 @@ def test_a_new_terminal_is_approved_and_receives_the_user(
             lambda: RawUpload.objects.filter(terminal=terminal, kind="ATTLOG", pin=pin).exists(),
             "the punch",
         )
+        # Once approved, it told the server about itself (after a poll).
+        options = wait_for(
+            lambda: (
+                PushState.objects.filter(terminal=terminal)
+                .values_list("options", flat=True)
+                .first()
+            ),
+            "the device's options",
+        )
+        assert options["~DeviceName"] == "esws-terminal-emulator"
     assert f"PIN {pin}  {demo.person.full_name}" in log.read_text()
 
 

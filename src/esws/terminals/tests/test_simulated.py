@@ -90,8 +90,14 @@ def test_a_user_without_access_is_removed(demo):
 
 
 def test_driver_directly(demo):
-    terminal = Terminal.objects.get(serial_number="SIM-WH-1")
-    removal = planner.Removal(str(demo.person.pk))
-    run = runs.start(demo.admin, demo.person, demo.other_location)
-    outcome = SimulatedDriver().apply(terminal, removal, run.terminals.get())
+    terminal = Terminal.objects.get(serial_number="SIM-HQ-1")
+    driver, run = SimulatedDriver(), runs.start(demo.admin, demo.person, demo.location)
+    sync = run.terminals.get(terminal=terminal)
+    image = planner.plan(demo.person, demo.location.pk, sync_filter_of(demo.admin), timezone.now())
+    assert isinstance(image, planner.UserImage)
+    assert driver.apply(terminal, image, sync).status == "done"
+    assert memory(terminal) == held_as_planned(image)
+
+    outcome = driver.apply(terminal, planner.Removal(str(demo.person.pk)), sync)
     assert (outcome.status, outcome.detail) == ("done", "removed")
+    assert memory(terminal) == []

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError, CommandParser
 
 from esws.directory.commandline import NounCommand, argument_type, company_arg, location_of
 from esws.directory.models import Company, Terminal
-from esws.terminals.models import PushCommand, Simulator
+from esws.terminals.models import PushCommand, Simulator, kinds_text
 from esws.terminals.push import registry
 
 
@@ -132,10 +132,7 @@ class Command(NounCommand):
             return row, "\n".join(lines)
         lines.append(f"  users held: {len(row['users'])}")
         for u in row["users"]:
-            kinds: dict[str, int] = {}
-            for c in u["credentials"]:
-                kinds[c["kind"]] = kinds.get(c["kind"], 0) + 1
-            creds = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "no credentials"
+            creds = kinds_text(u["credentials"]) or "no credentials"
             pin = ", PIN code" if u["pin_code_set"] else ""
             lines.append(f"  {u['user_id']:>6}  {u['name']}  ({creds}{pin})")
         return row, "\n".join(lines)
