@@ -102,6 +102,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}
 
 # Administrators' and operators' passwords: argon2id, parameters chosen in
 # esws.directory.hashers (see the README's section on password hashing).
+# Operators' logins to the admin site go through the same guessing limits.
+AUTHENTICATION_BACKENDS = ["esws.directory.auth.ThrottledModelBackend"]
 # (Django's own Argon2 hasher would be redundant: Django picks a stored hash's
 # hasher by algorithm name, and the last one listed for "argon2" wins.)
 PASSWORD_HASHERS = [

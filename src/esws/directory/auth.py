@@ -1,11 +1,12 @@
-"""Authenticating a company's administrators (the SOAP calls' p_adminUsername/Password).
+"""Password logins: a company's administrators (the SOAP calls' p_adminUsername
+and p_adminPassword) and the admin site's operators.
 
-Every password verification in a web process runs in one of the process's
-``ESWS_PASSWORD_HASH_SLOTS`` hashing slots (default 1). Argon2 costs 46 MiB
-and one core per verification by default: the slots bound the memory that
-hashing can take (web processes x slots x 46 MiB, whatever the number of
-clients) and keep
-the cores from thrashing between more verifications than they can run.
+Both go through ``guarded``: the login throttle first (esws.directory.throttle),
+then the verification in one of the process's ``ESWS_PASSWORD_HASH_SLOTS``
+hashing slots (default 1). Argon2 costs 46 MiB and one core per verification
+by default: the slots bound the memory that hashing can take (web processes
+x slots x 46 MiB, whatever the number of clients) and keep the cores from
+thrashing between more verifications than they can run.
 """
 
 from __future__ import annotations
@@ -13,12 +14,18 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import User
+from django.http import HttpRequest
 
 from esws.directory import throttle
 from esws.directory.models import Admin
+from esws.http import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -45,20 +52,55 @@ def verify_admin(
     a lockout (esws.directory.throttle) nothing is verified at all: the answer
     is the same False, and it costs no hashing.
     """
-    limits = throttle.limits(company_id, username, client)
-    with _hashing_slots():
-        attempt = throttle.admit(limits)
-        if attempt is None:
-            logger.warning(
-                "admin login refused (locked out): company %s, client %s",
-                company_id, client or "-",
-            )  # fmt: skip
-            return False
+
+    def verify() -> bool:
         if admin is None:
             check_password(password, _dummy_hash())
-        elif admin.check_password(password):
+            return False
+        return admin.check_password(password)
+
+    who = f"admin of company {company_id}"
+    return guarded(throttle.user_key(company_id, username), client, verify, who)
+
+
+def guarded(user: str, client: str, verify: Callable[[], bool], who: str) -> bool:
+    """``verify()``, one password verification, under the throttle of ``user`` (a
+    throttle key) and ``client``, in a hashing slot; False without verifying
+    during a lockout. ``who`` names the login in the log, never the password."""
+    with _hashing_slots():
+        attempt = throttle.admit(throttle.limits(user, client))
+        if attempt is None:
+            logger.warning("login refused (locked out): %s, client %s", who, client or "-")
+            return False
+        if verify():
             throttle.succeeded(attempt)
             return True
         throttle.failed(attempt)
-    logger.info("admin authentication failed: company %s, client %s", company_id, client or "-")
+    logger.info("authentication failed: %s, client %s", who, client or "-")
     return False
+
+
+class ThrottledModelBackend(ModelBackend):
+    """The admin site's logins, under the same guessing limits as administrators'."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
+        if username is None or password is None:
+            return None
+        found: list[User | None] = []
+
+        def verify() -> bool:
+            found.append(super(ThrottledModelBackend, self).authenticate(
+                request, username=username, password=password, **kwargs
+            ))  # fmt: skip
+            return found[0] is not None
+
+        client = client_address(request) if request is not None else ""
+        if guarded(throttle.operator_key(username), client, verify, f"operator {username!r}"):
+            return found[0]
+        return None

@@ -1,4 +1,4 @@
-"""Password-guessing limits for administrator logins (getSyncToken).
+"""Password-guessing limits for logins: administrators (getSyncToken) and operators (admin site).
 
 Failures are counted under two keys, the (company, username) and the client
 address. A key that reached its limit within the window is locked: attempts
@@ -49,15 +49,22 @@ _USERNAME_CHARS = USERNAME_LENGTH + 1
 
 
 def user_key(company_id: int, username: str) -> str:
+    """A company's administrator (getSyncToken)."""
     return f"user:{company_id}:{username.casefold()[:_USERNAME_CHARS]}"
+
+
+def operator_key(username: str) -> str:
+    """An operator of the admin site."""
+    return f"operator:{username.casefold()[:_USERNAME_CHARS]}"
 
 
 def address_key(address: str) -> str:
     return f"addr:{address}"
 
 
-def limits(company_id: int, username: str, client: str) -> list[Limit]:
-    found = [Limit(user_key(company_id, username), settings.ESWS_LOCKOUT_USER_FAILURES)]
+def limits(user: str, client: str) -> list[Limit]:
+    """The limits of a login as ``user`` (a user_key or operator_key) from ``client``."""
+    found = [Limit(user, settings.ESWS_LOCKOUT_USER_FAILURES)]
     if client:
         found.append(Limit(address_key(client), settings.ESWS_LOCKOUT_ADDRESS_FAILURES))
     return found

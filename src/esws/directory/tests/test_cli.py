@@ -91,7 +91,7 @@ def test_set_up_a_company_from_scratch_and_sync_a_user():
             ("location", "create", "--company", "{c}", "--name", "x" * 300),
             "at most 200 characters",
         ),
-        (("lockout", "lift"), "give --company and --username, or --address"),
+        (("lockout", "lift"), "give --company and --username, --operator, or --address"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_a_non_zero_exit(args, message):

@@ -135,3 +135,33 @@ def test_simultaneous_guesses_cannot_slip_past_the_limit(live_service, demo):
     assert 5 <= row.failures <= 6 and row.locked_until is not None
     right = seed_request(CODE, USERNAME, PASSWORD, user_id)
     assert _race(live_service + "/webservicesesws", [right]) == [NO_ADMIN]
+
+
+def admin_site_login(client, password: str) -> bool:
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "operator", "password": password},
+        REMOTE_ADDR="192.0.2.30",
+    )
+    return response.status_code == 302
+
+
+def test_operators_guessing_at_the_admin_site_are_locked_out(client, db, counting, caplog):
+    from django.contrib.auth.models import User
+
+    from esws.directory import throttle
+    from esws.directory.models import LoginThrottle
+
+    User.objects.create_superuser("operator", password="operator-password")
+    assert admin_site_login(client, "operator-password")
+    client.logout()
+    assert [admin_site_login(client, f"guess-{i}") for i in range(5)] == [False] * 5
+    hashed_before_lockout = verifications
+    assert not admin_site_login(client, "operator-password")  # refused during the lockout
+    assert verifications == hashed_before_lockout  # without hashing
+    assert "lockout: operator:operator" in caplog.text
+    assert "operator-password" not in caplog.text
+
+    throttle.lift(throttle.operator_key("operator"))
+    LoginThrottle.objects.filter(key="addr:192.0.2.30").delete()
+    assert admin_site_login(client, "operator-password")

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def keys(settings):
     settings.ESWS_LOCKOUT_USER_FAILURES = 3
     settings.ESWS_LOCKOUT_ADDRESS_FAILURES = 5
-    return throttle.limits(1, "Alice", "10.0.0.1")
+    return throttle.limits(throttle.user_key(1, "Alice"), "10.0.0.1")
 
 
 def fail(keys) -> bool:
@@ -55,15 +55,17 @@ def test_successes_alone_write_nothing(keys):
 def test_address_limit_spans_usernames(settings):
     settings.ESWS_LOCKOUT_USER_FAILURES = 100
     settings.ESWS_LOCKOUT_ADDRESS_FAILURES = 4
-    results = [fail(throttle.limits(1, f"user{i}", "10.0.0.9")) for i in range(6)]
+    results = [
+        fail(throttle.limits(throttle.user_key(1, f"user{i}"), "10.0.0.9")) for i in range(6)
+    ]
     assert results == [True] * 4 + [False] * 2
-    assert fail(throttle.limits(1, "user99", "10.0.0.10"))
+    assert fail(throttle.limits(throttle.user_key(1, "user99"), "10.0.0.10"))
 
 
 def test_lift_ends_a_lockout_of_that_key_only(keys):
     for _ in range(3):
         fail(keys)
-    other = throttle.limits(1, "alice2", "10.0.0.11")
+    other = throttle.limits(throttle.user_key(1, "alice2"), "10.0.0.11")
     for _ in range(3):
         fail(other)
     assert throttle.admit(keys) is None
@@ -83,13 +85,13 @@ def test_a_lockout_ends_by_itself(keys):
 
 def test_username_case_does_not_evade_the_limit(keys, settings):
     for name in ("alice", "ALICE", "Alice"):
-        fail(throttle.limits(1, name, ""))
-    assert throttle.admit(throttle.limits(1, "aLiCe", "")) is None
+        fail(throttle.limits(throttle.user_key(1, name), ""))
+    assert throttle.admit(throttle.limits(throttle.user_key(1, "aLiCe"), "")) is None
 
 
 def test_an_overlong_username_is_counted_and_locked_like_any_other(settings):
     settings.ESWS_LOCKOUT_USER_FAILURES = 3
     # casefold() makes each "ß" two characters: 2,000 of them would not fit the key column.
-    keys = throttle.limits(1, "ß" * 1000, "10.0.0.2")
+    keys = throttle.limits(throttle.user_key(1, "ß" * 1000), "10.0.0.2")
     assert [fail(keys) for _ in range(4)] == [True, True, True, False]
     assert LoginThrottle.objects.get(key="addr:10.0.0.2").failures == 3

@@ -42,7 +42,9 @@ def history(demo) -> dict[str, object]:
     unconfirmed = PushCommand.objects.create(terminal=terminal, user_id="1", text="y")
     RawUpload.objects.create(terminal=terminal, table="ATTLOG", kind="ATTLOG", record="1\t2")
     RawUpload.objects.update(received_at=LONG_AGO)
-    attempt = throttle.admit(throttle.limits(demo.company.pk, "guesser", "10.0.0.9"))
+    attempt = throttle.admit(
+        throttle.limits(throttle.user_key(demo.company.pk, "guesser"), "10.0.0.9")
+    )
     assert attempt is not None
     throttle.failed(attempt)
     LoginThrottle.objects.update(window_started_at=LONG_AGO)
@@ -68,7 +70,7 @@ def test_old_records_go_and_what_is_in_use_stays(demo):
 
 def test_a_running_lockout_is_kept(demo, settings):
     settings.ESWS_LOCKOUT_USER_FAILURES = 1
-    attempt = throttle.admit(throttle.limits(demo.company.pk, "guesser", ""))
+    attempt = throttle.admit(throttle.limits(throttle.user_key(demo.company.pk, "guesser"), ""))
     assert attempt is not None
     throttle.failed(attempt)
     LoginThrottle.objects.update(window_started_at=LONG_AGO)

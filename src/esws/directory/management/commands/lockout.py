@@ -13,10 +13,11 @@ from esws.directory.models import Company, LoginThrottle
 
 
 class Command(NounCommand):
-    help = "List and lift lockouts caused by failed administrator logins."
+    help = "List and lift lockouts caused by failed administrator and operator logins."
     verbs = {
         "list": "List keys with failures or an active lockout.",
-        "lift": "Lift the lockout of an administrator (--company, --username) or an --address.",
+        "lift": "Lift the lockout of an administrator (--company, --username), "
+        "an admin-site --operator, or an --address.",
     }
 
     def arguments_list(self, p: CommandParser) -> None:
@@ -42,16 +43,24 @@ class Command(NounCommand):
     def arguments_lift(self, p: CommandParser) -> None:
         p.add_argument("--company", type=company_arg)
         p.add_argument("--username")
+        p.add_argument("--operator", help="Username of an admin-site operator.")
         p.add_argument("--address", help="Client IP address.")
 
     def do_lift(
-        self, company: Company | None, username: str | None, address: str | None, **_: Any
+        self,
+        company: Company | None,
+        username: str | None,
+        operator: str | None,
+        address: str | None,
+        **_: Any,
     ) -> tuple[Any, str]:
         if address:
             key = throttle.address_key(address)
+        elif operator:
+            key = throttle.operator_key(operator)
         elif company and username:
             key = throttle.user_key(company.pk, username)
         else:
-            raise CommandError("give --company and --username, or --address")
+            raise CommandError("give --company and --username, --operator, or --address")
         lifted = throttle.lift(key)
         return {"lifted": lifted, "key": key}, f"lifted {lifted} lockout record(s) for {key}"
