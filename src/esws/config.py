@@ -56,6 +56,14 @@ def secure_context(url: str) -> bool:
     )
 
 
+def cpu_count() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def data_dir() -> Path:
     """Where the embedded database and the generated secret key live."""
     path = Path(env("ESWS_DATA_DIR", "var")).resolve()

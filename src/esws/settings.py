@@ -184,10 +184,11 @@ ESWS_LOCKOUT_SECONDS = config.env_int("ESWS_LOCKOUT_SECONDS", 900, minimum=1)
 # minimums are OWASP's for argon2id with one lane.
 ESWS_ARGON2_MEMORY_KIB = config.env_int("ESWS_ARGON2_MEMORY_KIB", 46 * 1024, minimum=19 * 1024)
 ESWS_ARGON2_TIME_COST = config.env_int("ESWS_ARGON2_TIME_COST", 2, minimum=2)
-# Password verifications at once per web process (esws.directory.auth); each
-# takes ESWS_ARGON2_MEMORY_KIB and a core, so web processes x slots should
-# match the cores.
-ESWS_PASSWORD_HASH_SLOTS = config.env_int("ESWS_PASSWORD_HASH_SLOTS", 1, minimum=1)
+# Password verifications at once per web process (esws.directory.auth), each
+# taking ESWS_ARGON2_MEMORY_KIB and a core. As many as the cores: clients'
+# keep-alive connections may all land on one gunicorn process, which must then
+# be able to keep every core verifying.
+ESWS_PASSWORD_HASH_SLOTS = config.env_int("ESWS_PASSWORD_HASH_SLOTS", config.cpu_count(), minimum=1)
 
 # Task workers beat every ESWS_WORKER_BEAT_SECONDS; one silent for
 # ESWS_WORKER_DEAD_SECONDS is taken for dead and its running task is requeued.

@@ -3,10 +3,10 @@ and p_adminPassword) and the admin site's operators.
 
 Both go through ``guarded``: the login throttle first (esws.directory.throttle),
 then the verification in one of the process's ``ESWS_PASSWORD_HASH_SLOTS``
-hashing slots (default 1). Argon2 costs 46 MiB and one core per verification
-by default: the slots bound the memory that hashing can take (web processes
-x slots x 46 MiB, whatever the number of clients) and keep the cores from
-thrashing between more verifications than they can run.
+hashing slots (by default as many as the cores). Argon2 costs 46 MiB and one
+core per verification by default, and releases the GIL: the slots let one
+process keep every core verifying, and bound the memory that hashing can take
+(web processes x slots x 46 MiB, whatever the number of clients).
 """
 
 from __future__ import annotations
