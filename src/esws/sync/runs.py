@@ -53,7 +53,10 @@ def start(admin: Admin | None, person: Person, location: Location) -> SyncRun:
 
 
 def execute(run_id: int) -> str:
-    run = SyncRun.objects.select_related("person", "admin", "location").get(pk=run_id)
+    run = SyncRun.objects.select_related("person", "admin", "location").filter(pk=run_id).first()
+    if run is None:  # deleted since it was queued, with its person or location
+        log.info("sync %s: deleted before it ran", run_id)
+        return "deleted"
     SyncRun.objects.filter(pk=run.pk, status=SyncRun.Status.QUEUED).update(
         status=SyncRun.Status.RUNNING
     )

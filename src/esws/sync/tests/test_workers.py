@@ -95,3 +95,27 @@ def test_three_workers_run_each_of_twenty_syncs_exactly_once(tmp_path):
     assert tasks.count() == 20
     assert all(t.status == "SUCCESSFUL" and len(t.worker_ids) == 1 for t in tasks)
     assert TerminalUser.objects.filter(user_id=str(demo.person.pk)).count() == 2
+
+
+def test_a_worker_survives_its_task_row_deleted_under_it(tmp_path):
+    demo = ensure_demo()
+    slow = Terminal.objects.get(serial_number="SIM-HQ-2")
+    Simulator.objects.create(terminal=slow, delay_ms=2_000)
+    log = tmp_path / "worker.log"
+    worker = start_worker(service_env(), log, QUEUE)
+    try:
+        first = runs.start(demo.admin, demo.person, demo.location)
+        wait_for(lambda: DBTaskResult.objects.filter(status="RUNNING").exists(), what="the task")
+        DBTaskResult.objects.all().delete()  # as an operator might in the admin site
+        wait_for(lambda: "restarting" in log.read_text(), what="the worker to restart")
+        assert worker.poll() is None
+        Simulator.objects.filter(terminal=slow).update(delay_ms=0)
+        second = runs.start(demo.admin, demo.person, demo.location)
+        wait_for(
+            lambda: SyncRun.objects.get(pk=second.pk).status == SyncRun.Status.DONE,
+            what="the same worker to carry out the next sync",
+        )
+    finally:
+        stop(worker)
+    assert worker.returncode == 0  # and SIGTERM still ends it cleanly
+    assert SyncRun.objects.get(pk=first.pk).status == SyncRun.Status.DONE

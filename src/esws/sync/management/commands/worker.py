@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+import signal
+import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connections
 
 from esws.sync.workers import Heartbeat, beat, new_worker_id, recover_stranded
+
+log = logging.getLogger("esws.sync.workers")
 
 
 class Command(BaseCommand):
@@ -42,9 +48,24 @@ class Command(BaseCommand):
         if options["batch"]:
             worker_args.append("--batch")
         try:
-            call_command(
-                "db_worker", *worker_args, worker_id=worker_id, verbosity=options["verbosity"]
-            )
+            while True:
+                try:
+                    call_command(
+                        "db_worker",
+                        *worker_args,
+                        worker_id=worker_id,
+                        verbosity=options["verbosity"],
+                    )
+                    return  # --batch ran dry, or a signal ended it gracefully
+                except Exception:
+                    # django-tasks-db's loop ends on an error of its own, such as a
+                    # task row deleted while its task ran: start it again, rather
+                    # than leave the queue (and `esws serve`) without this worker.
+                    log.exception("task worker %s stopped on an error; restarting", worker_id)
+                    for signum in (signal.SIGINT, signal.SIGTERM):
+                        signal.signal(signum, signal.SIG_DFL)  # its handlers went with it
+                    connections.close_all()
+                    time.sleep(1)
         finally:
             heartbeat.stopped.set()
             heartbeat.join(timeout=5)
