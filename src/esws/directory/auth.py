@@ -92,15 +92,15 @@ class ThrottledModelBackend(ModelBackend):
     ) -> User | None:
         if username is None or password is None:
             return None
-        found: list[User | None] = []
+        user: User | None = None
 
         def verify() -> bool:
-            found.append(super(ThrottledModelBackend, self).authenticate(
+            nonlocal user
+            user = super(ThrottledModelBackend, self).authenticate(
                 request, username=username, password=password, **kwargs
-            ))  # fmt: skip
-            return found[0] is not None
+            )
+            return user is not None
 
         client = client_address(request) if request is not None else ""
-        if guarded(throttle.operator_key(username), client, verify, f"operator {username!r}"):
-            return found[0]
-        return None
+        guarded(throttle.operator_key(username), client, verify, f"operator {username!r}")
+        return user

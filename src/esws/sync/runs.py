@@ -93,8 +93,7 @@ def refresh_status(run_id: int) -> str:
     with transaction.atomic():
         list(SyncRun.objects.select_for_update().filter(pk=run_id).values_list("pk"))
         status, detail = _status_of(run_id)
-        active = status in {SyncRun.Status.QUEUED, SyncRun.Status.RUNNING}
-        finished = None if active else timezone.now()
+        finished = None if status == SyncRun.Status.RUNNING else timezone.now()
         SyncRun.objects.filter(pk=run_id).update(status=status, detail=detail, finished_at=finished)
     log.info("sync %s: %s", run_id, status)
     return str(status)
